@@ -1,0 +1,109 @@
+package com.spotoptimizer.db.command;
+
+import io.r2dbc.spi.Readable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for {@code commands}: queueing, leasing to HTTP agents, completion. */
+@Repository
+public class CommandRepository {
+
+    private static final String COLUMNS = """
+            command_id, agent_id, client_id, instance_id, command_type, priority, request_id,
+            metadata::text AS metadata, status, attempts, lease_expires_at, created_at""";
+
+    public static final Comparator<CommandRow> DELIVERY_ORDER = Comparator
+            .comparingInt(CommandRow::priority).reversed()
+            .thenComparing(CommandRow::createdAt)
+            .thenComparing(CommandRow::commandId);
+
+    private final DatabaseClient db;
+
+    public CommandRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Inserts unless a command of that type and request already exists for the agent; true if inserted. */
+    public Mono<Boolean> insert(CommandRow c) {
+        var spec = db.sql("""
+                INSERT INTO commands (command_id, agent_id, client_id, instance_id, command_type, priority, request_id,
+                                      metadata, status, created_at)
+                VALUES (:id, :agent, :client, :instance, :type, :priority, :request, CAST(:metadata AS jsonb), :status, :created)
+                ON CONFLICT DO NOTHING""")
+                .bind("id", c.commandId()).bind("agent", c.agentId()).bind("client", c.clientId())
+                .bind("type", c.commandType()).bind("priority", c.priority()).bind("request", c.requestId())
+                .bind("metadata", c.metadataJson() == null ? "{}" : c.metadataJson())
+                .bind("status", c.status()).bind("created", c.createdAt());
+        spec = c.instanceId() == null ? spec.bindNull("instance", UUID.class) : spec.bind("instance", c.instanceId());
+        return spec.fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    public Mono<CommandRow> findForAgent(String agentId, String commandId) {
+        return db.sql("SELECT " + COLUMNS + " FROM commands WHERE agent_id = :agent AND command_id = :id")
+                .bind("agent", agentId).bind("id", commandId).map(CommandRepository::map).one();
+    }
+
+    /**
+     * Hands out the agent's pending commands under a lease: queued ones, and delivered ones whose lease
+     * ran out without a confirmation or result (at-least-once). SKIP LOCKED keeps two concurrent polls
+     * of the same agent from handing out the same command twice within one lease.
+     */
+    public Flux<CommandRow> lease(String agentId, Instant now, Duration lease, int limit) {
+        return db.sql("""
+                UPDATE commands c
+                SET status = 'DELIVERED', attempts = c.attempts + 1, delivered_at = :now, lease_expires_at = :until
+                FROM (SELECT command_id FROM commands
+                      WHERE agent_id = :agent
+                        AND (status = 'QUEUED' OR (status = 'DELIVERED' AND lease_expires_at <= :now))
+                      ORDER BY priority DESC, created_at, command_id
+                      LIMIT :limit
+                      FOR UPDATE SKIP LOCKED) pending
+                WHERE c.command_id = pending.command_id
+                RETURNING c.command_id, c.agent_id, c.client_id, c.instance_id, c.command_type, c.priority,
+                          c.request_id, c.metadata::text AS metadata, c.status, c.attempts, c.lease_expires_at, c.created_at""")
+                .bind("agent", agentId).bind("now", now).bind("until", now.plus(lease)).bind("limit", limit)
+                .map(CommandRepository::map).all()
+                .sort(DELIVERY_ORDER);
+    }
+
+    /** Closes a command; a command already closed stays as it is (first outcome wins). */
+    public Mono<Long> close(String commandId, String status, String message, Instant now) {
+        var spec = db.sql("""
+                UPDATE commands SET status = :status, result_message = :message, completed_at = :now, lease_expires_at = NULL
+                WHERE command_id = :id AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')""")
+                .bind("id", commandId).bind("status", status).bind("now", now);
+        spec = message == null ? spec.bindNull("message", String.class) : spec.bind("message", message);
+        return spec.fetch().rowsUpdated();
+    }
+
+    /** Commands waiting for an agent (queued, or handed out and not yet acknowledged), by priority. */
+    public Mono<Map<Integer, Long>> countWaitingByPriority() {
+        return db.sql("SELECT priority, count(*) AS n FROM commands WHERE status IN ('QUEUED', 'DELIVERED') GROUP BY priority")
+                .map(r -> Map.entry(r.get("priority", Integer.class), r.get("n", Long.class))).all()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    static CommandRow map(Readable r) {
+        return new CommandRow(
+                r.get("command_id", String.class),
+                r.get("agent_id", String.class),
+                r.get("client_id", String.class),
+                r.get("instance_id", UUID.class),
+                r.get("command_type", String.class),
+                r.get("priority", Integer.class),
+                r.get("request_id", String.class),
+                r.get("metadata", String.class),
+                r.get("status", String.class),
+                r.get("attempts", Integer.class),
+                r.get("lease_expires_at", Instant.class),
+                r.get("created_at", Instant.class));
+    }
+}

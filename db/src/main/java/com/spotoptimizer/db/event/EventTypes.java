@@ -1,0 +1,23 @@
+package com.spotoptimizer.db.event;
+
+/** Event type names: fixed by the API contract, since UIs subscribe to them by name. */
+public final class EventTypes {
+
+    public static final String INSTANCE_LAUNCHING = "INSTANCE_LAUNCHING";
+    public static final String INSTANCE_RUNNING = "INSTANCE_RUNNING";
+    public static final String INSTANCE_TERMINATING = "INSTANCE_TERMINATING";
+    public static final String INSTANCE_TERMINATED = "INSTANCE_TERMINATED";
+    public static final String INSTANCE_LAUNCH_FAILED = "INSTANCE_LAUNCH_FAILED";
+    public static final String INSTANCE_LAUNCH_TIMED_OUT = "INSTANCE_LAUNCH_TIMED_OUT";
+    public static final String INSTANCE_TERMINATION_FAILED = "INSTANCE_TERMINATION_FAILED";
+    public static final String INSTANCE_TERMINATION_TIMED_OUT = "INSTANCE_TERMINATION_TIMED_OUT";
+    public static final String AGENT_STATUS_CHANGED = "AGENT_STATUS_CHANGED";
+    public static final String EMERGENCY_EVENT = "EMERGENCY_EVENT";
+    public static final String COMMAND_EXECUTED = "COMMAND_EXECUTED";
+    public static final String HEARTBEAT = "HEARTBEAT";
+    /** The resume point is older than retention: re-list, then watch from the list's last_event_id. */
+    public static final String RESYNC = "RESYNC";
+
+    private EventTypes() {
+    }
+}

@@ -1,0 +1,152 @@
+package com.spotoptimizer.db.instance;
+
+import static com.spotoptimizer.db.system.Binds.bind;
+
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for {@code instances}. Writes are only called by {@link InstanceTransitions}. */
+@Repository
+public class InstanceRepository {
+
+    private static final String COLUMNS = """
+            instance_id, client_id, agent_id, ec2_instance_id, instance_type, role, status, failure_reason,
+            request_id, request_fingerprint, termination_request_id, metadata::text AS metadata,
+            launch_requested_at, launch_confirmed_at, launch_duration_seconds,
+            termination_requested_at, termination_confirmed_at, termination_duration_seconds,
+            version, created_at, updated_at""";
+
+    private final DatabaseClient db;
+
+    public InstanceRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<InstanceRow> findById(UUID instanceId) {
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE instance_id = :id")
+                .bind("id", instanceId).map(InstanceRepository::map).one();
+    }
+
+    /** By stable id (a UUID) or EC2 id ({@code i-…}), within one client. */
+    public Mono<InstanceRow> findForClient(String clientId, String anyId) {
+        UUID stable = parseUuid(anyId);
+        String where = stable != null ? "instance_id = :id" : "ec2_instance_id = :id";
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE client_id = :client AND " + where)
+                .bind("client", clientId).bind("id", stable != null ? stable : anyId)
+                .map(InstanceRepository::map).one();
+    }
+
+    /** By stable id or EC2 id, within one agent. */
+    public Mono<InstanceRow> findForAgent(String agentId, String anyId) {
+        UUID stable = parseUuid(anyId);
+        String where = stable != null ? "instance_id = :id" : "ec2_instance_id = :id";
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE agent_id = :agent AND " + where)
+                .bind("agent", agentId).bind("id", stable != null ? stable : anyId)
+                .map(InstanceRepository::map).one();
+    }
+
+    public Mono<InstanceRow> findByRequest(String clientId, String requestId) {
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE client_id = :client AND request_id = :request")
+                .bind("client", clientId).bind("request", requestId).map(InstanceRepository::map).one();
+    }
+
+    public Flux<InstanceRow> findByClient(String clientId) {
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE client_id = :client ORDER BY launch_requested_at, instance_id")
+                .bind("client", clientId).map(InstanceRepository::map).all();
+    }
+
+    /** Rows in a transitional state: what a restart must reconcile against the workflows that exist. */
+    public Flux<InstanceRow> findInFlight() {
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE status IN ('launching', 'terminating', 'promoting')")
+                .map(InstanceRepository::map).all();
+    }
+
+    /** Inserts a new launching row; empty when the (client, request) already exists. */
+    Mono<InstanceRow> insertLaunching(InstanceRow row) {
+        var spec = db.sql("""
+                INSERT INTO instances (instance_id, client_id, agent_id, instance_type, role, status, request_id,
+                                       request_fingerprint, metadata, launch_requested_at)
+                VALUES (:id, :client, :agent, :type, :role, 'launching', :request, :fingerprint,
+                        CAST(:metadata AS jsonb), :requested)
+                ON CONFLICT DO NOTHING
+                RETURNING """ + COLUMNS)
+                .bind("id", row.instanceId())
+                .bind("client", row.clientId())
+                .bind("agent", row.agentId())
+                .bind("type", row.instanceType())
+                .bind("role", row.role())
+                .bind("request", row.requestId())
+                .bind("fingerprint", row.requestFingerprint())
+                .bind("metadata", row.metadataJson() == null ? "{}" : row.metadataJson())
+                .bind("requested", row.launchRequestedAt());
+        return spec.map(InstanceRepository::map).one();
+    }
+
+    /** Writes every mutable column if the version still matches; empty when someone else got there first. */
+    Mono<InstanceRow> updateIfVersion(InstanceRow row, Instant now) {
+        var spec = db.sql("""
+                UPDATE instances SET
+                    status = :status, failure_reason = :reason, ec2_instance_id = :ec2,
+                    termination_request_id = :termRequest,
+                    launch_confirmed_at = :launchConfirmed, launch_duration_seconds = :launchDuration,
+                    termination_requested_at = :termRequested, termination_confirmed_at = :termConfirmed,
+                    termination_duration_seconds = :termDuration,
+                    version = version + 1, updated_at = :now
+                WHERE instance_id = :id AND version = :version
+                RETURNING """ + COLUMNS)
+                .bind("status", row.status().value())
+                .bind("id", row.instanceId())
+                .bind("version", row.version())
+                .bind("now", now);
+        spec = bind(spec, "reason", row.failureReason(), String.class);
+        spec = bind(spec, "ec2", row.ec2InstanceId(), String.class);
+        spec = bind(spec, "termRequest", row.terminationRequestId(), String.class);
+        spec = bind(spec, "launchConfirmed", row.launchConfirmedAt(), Instant.class);
+        spec = bind(spec, "launchDuration", row.launchDurationSeconds(), Double.class);
+        spec = bind(spec, "termRequested", row.terminationRequestedAt(), Instant.class);
+        spec = bind(spec, "termConfirmed", row.terminationConfirmedAt(), Instant.class);
+        spec = bind(spec, "termDuration", row.terminationDurationSeconds(), Double.class);
+        return spec.map(InstanceRepository::map).one();
+    }
+
+    public static UUID parseUuid(String id) {
+        if (id == null || id.length() != 36) {
+            return null;
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static InstanceRow map(Readable r) {
+        return new InstanceRow(
+                r.get("instance_id", UUID.class),
+                r.get("client_id", String.class),
+                r.get("agent_id", String.class),
+                r.get("ec2_instance_id", String.class),
+                r.get("instance_type", String.class),
+                r.get("role", String.class),
+                InstanceStatus.of(r.get("status", String.class)),
+                r.get("failure_reason", String.class),
+                r.get("request_id", String.class),
+                r.get("request_fingerprint", String.class),
+                r.get("termination_request_id", String.class),
+                r.get("metadata", String.class),
+                r.get("launch_requested_at", Instant.class),
+                r.get("launch_confirmed_at", Instant.class),
+                r.get("launch_duration_seconds", Double.class),
+                r.get("termination_requested_at", Instant.class),
+                r.get("termination_confirmed_at", Instant.class),
+                r.get("termination_duration_seconds", Double.class),
+                r.get("version", Long.class),
+                r.get("created_at", Instant.class),
+                r.get("updated_at", Instant.class));
+    }
+}

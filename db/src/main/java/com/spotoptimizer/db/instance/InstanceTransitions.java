@@ -1,0 +1,216 @@
+package com.spotoptimizer.db.instance;
+
+import static com.spotoptimizer.db.instance.InstanceStatus.LAUNCHING;
+import static com.spotoptimizer.db.instance.InstanceStatus.LAUNCH_FAILED;
+import static com.spotoptimizer.db.instance.InstanceStatus.LAUNCH_TIMED_OUT;
+import static com.spotoptimizer.db.instance.InstanceStatus.TERMINATED;
+import static com.spotoptimizer.db.instance.InstanceStatus.TERMINATING;
+import static com.spotoptimizer.db.instance.InstanceStatus.TERMINATION_FAILED;
+import static com.spotoptimizer.db.instance.InstanceStatus.TERMINATION_TIMED_OUT;
+
+import com.spotoptimizer.db.command.CommandRepository;
+import com.spotoptimizer.db.command.CommandRow;
+import com.spotoptimizer.db.command.CommandType;
+import com.spotoptimizer.db.event.EventAppender;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * Every instance state change. Each method is one transaction: the version-checked row update, the
+ * command it queues or closes, and its event row (the outbox). Each is idempotent: a transition that
+ * already happened returns the row with {@code changed = false} and writes nothing.
+ */
+@Component
+public class InstanceTransitions {
+
+    private static final int OPTIMISTIC_RETRIES = 5;
+
+    private final InstanceRepository instances;
+    private final CommandRepository commands;
+    private final EventAppender events;
+    private final TransactionalOperator tx;
+    private final Clock clock;
+
+    public InstanceTransitions(InstanceRepository instances, CommandRepository commands, EventAppender events,
+                               TransactionalOperator tx, Clock clock) {
+        this.instances = instances;
+        this.commands = commands;
+        this.events = events;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    public static String launchCommandId(UUID instanceId) {
+        return "launch-" + instanceId;
+    }
+
+    public static String terminateCommandId(UUID instanceId, String terminationRequestId) {
+        return "terminate-" + instanceId + "-" + terminationRequestId;
+    }
+
+    /** new → launching, with its LAUNCH_INSTANCE command and INSTANCE_LAUNCHING. */
+    public Mono<TransitionResult> launchRequested(NewLaunch launch) {
+        InstanceRow draft = new InstanceRow(launch.instanceId(), launch.clientId(), launch.agentId(), null,
+                launch.instanceType(), launch.role(), LAUNCHING, null, launch.requestId(), launch.requestFingerprint(),
+                null, launch.metadataJson(), launch.requestedAt(), null, null, null, null, null, 0, null, null);
+        CommandRow command = new CommandRow(launchCommandId(launch.instanceId()), launch.agentId(), launch.clientId(),
+                launch.instanceId(), CommandType.LAUNCH_INSTANCE.name(), CommandType.LAUNCH_INSTANCE.priority(),
+                launch.requestId(), launch.commandMetadataJson(), launch.dispatchedViaTemporal() ? "DISPATCHED" : "QUEUED",
+                0, null, launch.requestedAt());
+        Mono<TransitionResult> work = instances.insertLaunching(draft)
+                .flatMap(created -> commands.insert(command)
+                        .then(announce(created, null))
+                        .thenReturn(new TransitionResult(created, true)))
+                .switchIfEmpty(Mono.defer(() -> instances.findByRequest(launch.clientId(), launch.requestId())
+                        .map(existing -> new TransitionResult(existing, false))));
+        return tx.transactional(work);
+    }
+
+    /**
+     * launching → running_*. On a row already terminating or timed out, the EC2 id is attached without a
+     * status change, so the termination that follows can target it.
+     */
+    public Mono<TransitionResult> launchConfirmed(UUID instanceId, String ec2InstanceId, Instant confirmedAt) {
+        return apply(instanceId, row -> {
+            if (row.status() == LAUNCHING) {
+                InstanceRow next = row.withLaunchConfirmed(ec2InstanceId, confirmedAt)
+                        .withStatus(InstanceStatus.running(row.role()), null);
+                return new Change(next, null, closeLaunchCommand(row, "COMPLETED", "running " + ec2InstanceId));
+            }
+            boolean awaitingId = row.ec2InstanceId() == null
+                    && (row.status() == TERMINATING || row.status() == LAUNCH_TIMED_OUT || row.status() == LAUNCH_FAILED);
+            if (awaitingId) {
+                return new Change(row.withLaunchConfirmed(ec2InstanceId, confirmedAt),
+                        "launch confirmed late as " + ec2InstanceId,
+                        closeLaunchCommand(row, "COMPLETED", "running " + ec2InstanceId));
+            }
+            return null;
+        });
+    }
+
+    public Mono<TransitionResult> launchFailed(UUID instanceId, String reason) {
+        return settleLaunch(instanceId, LAUNCH_FAILED, reason, "FAILED");
+    }
+
+    public Mono<TransitionResult> launchTimedOut(UUID instanceId, String reason) {
+        // Cancelled, so an HTTP agent that polls late never starts a launch we have given up on.
+        return settleLaunch(instanceId, LAUNCH_TIMED_OUT, reason, "CANCELLED");
+    }
+
+    /** launching → terminating while the launch is unsettled: no command yet, the launch workflow queues it later. */
+    public Mono<TransitionResult> terminationRequestedWhileLaunching(UUID instanceId, String requestId, String reason,
+                                                                     Instant requestedAt) {
+        return apply(instanceId, row -> {
+            if (row.status() != LAUNCHING) {
+                return null;
+            }
+            return new Change(row.withTerminationRequested(requestId, requestedAt).withStatus(TERMINATING, null),
+                    reason, noCommand());
+        });
+    }
+
+    /**
+     * running, failed or timed out → terminating, queueing TERMINATE_INSTANCE. On a row already
+     * terminating it makes sure the command exists (the hand-over from a launch that was terminated).
+     */
+    public Mono<TransitionResult> terminationRequested(UUID instanceId, String requestId, String reason, Instant requestedAt,
+                                                       String commandMetadataJson, boolean dispatchedViaTemporal) {
+        Function<InstanceRow, Mono<?>> queue = row -> commands.insert(new CommandRow(
+                terminateCommandId(row.instanceId(), row.terminationRequestId()), row.agentId(), row.clientId(),
+                row.instanceId(), CommandType.TERMINATE_INSTANCE.name(), CommandType.TERMINATE_INSTANCE.priority(),
+                row.terminationRequestId(), commandMetadataJson, dispatchedViaTemporal ? "DISPATCHED" : "QUEUED", 0, null,
+                clock.instant()));
+        return tx.transactional(findOrFail(instanceId).flatMap(row -> {
+            if (row.status() == TERMINATED) {
+                return Mono.just(new TransitionResult(row, false));
+            }
+            if (row.status() == TERMINATING) {
+                return queue.apply(row).thenReturn(new TransitionResult(row, false));
+            }
+            return apply(instanceId, current -> {
+                if (!current.status().canMoveTo(TERMINATING)) {
+                    throw new TransitionNotAllowedException(current.status(), "terminate");
+                }
+                return new Change(current.withTerminationRequested(requestId, requestedAt).withStatus(TERMINATING, null),
+                        reason, queue);
+            });
+        }));
+    }
+
+    public Mono<TransitionResult> terminated(UUID instanceId, String ec2InstanceId, Instant confirmedAt) {
+        return apply(instanceId, row -> row.status() != TERMINATING ? null : new Change(
+                row.withTerminationConfirmed(ec2InstanceId, confirmedAt).withStatus(TERMINATED, null), null,
+                closeTerminateCommand(row, "COMPLETED", "terminated")));
+    }
+
+    public Mono<TransitionResult> terminationFailed(UUID instanceId, String reason) {
+        return apply(instanceId, row -> row.status() != TERMINATING ? null : new Change(
+                row.withStatus(TERMINATION_FAILED, reason), reason, closeTerminateCommand(row, "FAILED", reason)));
+    }
+
+    public Mono<TransitionResult> terminationTimedOut(UUID instanceId, String reason) {
+        return apply(instanceId, row -> row.status() != TERMINATING ? null : new Change(
+                row.withStatus(TERMINATION_TIMED_OUT, reason), reason, closeTerminateCommand(row, "CANCELLED", reason)));
+    }
+
+    private Mono<TransitionResult> settleLaunch(UUID instanceId, InstanceStatus target, String reason, String commandStatus) {
+        return apply(instanceId, row -> row.status() != LAUNCHING ? null
+                : new Change(row.withStatus(target, reason), reason, closeLaunchCommand(row, commandStatus, reason)));
+    }
+
+    /** What a transition writes besides the row: the event's reason and the command work. */
+    private record Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork) {
+    }
+
+    /**
+     * Reads the row, lets {@code decide} pick the change (null = already done), writes it if the
+     * version still matches, and retries from a fresh read when a concurrent writer won.
+     */
+    private Mono<TransitionResult> apply(UUID instanceId, Function<InstanceRow, Change> decide) {
+        Mono<TransitionResult> attempt = findOrFail(instanceId).flatMap(current -> {
+            Change change = decide.apply(current);
+            if (change == null) {
+                return Mono.just(new TransitionResult(current, false));
+            }
+            return instances.updateIfVersion(change.next(), clock.instant())
+                    .switchIfEmpty(Mono.error(() -> new OptimisticLockingFailureException(
+                            "instance " + instanceId + " changed concurrently")))
+                    .flatMap(updated -> change.commandWork().apply(updated)
+                            .then(announce(updated, change.reason()))
+                            .thenReturn(new TransitionResult(updated, true)));
+        });
+        return tx.transactional(attempt)
+                .retryWhen(Retry.max(OPTIMISTIC_RETRIES).filter(OptimisticLockingFailureException.class::isInstance));
+    }
+
+    private Mono<InstanceRow> findOrFail(UUID instanceId) {
+        return instances.findById(instanceId)
+                .switchIfEmpty(Mono.error(() -> new IllegalArgumentException("no instance " + instanceId)));
+    }
+
+    private Mono<Void> announce(InstanceRow row, String reason) {
+        return events.append(row.clientId(), InstanceEvents.typeFor(row.status()), row.instanceId(),
+                InstanceEvents.data(row, reason), clock.instant()).then();
+    }
+
+    private Function<InstanceRow, Mono<?>> closeLaunchCommand(InstanceRow row, String status, String message) {
+        return updated -> commands.close(launchCommandId(row.instanceId()), status, message, clock.instant());
+    }
+
+    private Function<InstanceRow, Mono<?>> closeTerminateCommand(InstanceRow row, String status, String message) {
+        return updated -> row.terminationRequestId() == null ? Mono.empty()
+                : commands.close(terminateCommandId(row.instanceId(), row.terminationRequestId()), status, message,
+                        clock.instant());
+    }
+
+    private static Function<InstanceRow, Mono<?>> noCommand() {
+        return updated -> Mono.empty();
+    }
+}

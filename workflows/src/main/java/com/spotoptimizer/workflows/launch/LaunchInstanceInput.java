@@ -1,0 +1,28 @@
+package com.spotoptimizer.workflows.launch;
+
+import com.spotoptimizer.workflows.agent.LaunchSpec;
+import com.spotoptimizer.workflows.system.Transport;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Everything a launch needs, fixed at start. The timeouts are copied in at start so a running
+ * workflow keeps the values it started with and tests can shorten them.
+ */
+public record LaunchInstanceInput(
+        String instanceId,
+        String clientId,
+        String agentId,
+        Transport transport,
+        String agentTaskQueue,
+        String requestId,
+        String requestFingerprint,
+        String instanceType,
+        String role,
+        LaunchSpec spec,
+        String metadataJson,
+        Instant requestedAt,
+        Duration confirmationTimeout,
+        Duration lateConfirmationWindow,
+        Duration terminationTimeout) {
+}

@@ -1,0 +1,43 @@
+package com.spotoptimizer.workflows.launch;
+
+import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One launch, from the client's request to {@code running_*} or a named failure. Workflow id:
+ * {@link com.spotoptimizer.workflows.system.WorkflowIds#launch}.
+ */
+@WorkflowInterface
+public interface LaunchInstanceWorkflow {
+
+    @WorkflowMethod
+    LaunchResult launch(LaunchInstanceInput input);
+
+    /** LAUNCH_CONFIRMED from the agent (Temporal or HTTP). Repeats change nothing. */
+    @SignalMethod
+    void confirmLaunched(LaunchConfirmation confirmation);
+
+    /** Returns the instance once the launch request is recorded, so the API can answer 202. */
+    @UpdateMethod
+    InstanceSnapshot awaitRecorded();
+
+    /**
+     * Terminate while launching: records {@code terminating} now, terminates once the launch settles.
+     * Answers with the row after the transition.
+     */
+    @UpdateMethod
+    InstanceSnapshot requestTermination(TerminationRequest request);
+
+    @UpdateValidatorMethod(updateName = "requestTermination")
+    void validateRequestTermination(TerminationRequest request);
+
+    @QueryMethod
+    LaunchProgress getProgress();
+}

@@ -1,0 +1,78 @@
+package com.spotoptimizer.workflows.system;
+
+import com.spotoptimizer.workflows.agent.AgentActivities;
+import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/** Activity options of the lifecycle workflows, in one place. StartToClose is always set. */
+public final class ActivityStubs {
+
+    /** Lifecycle writes are one short transaction; retry until the database is back. */
+    private static final ActivityOptions LIFECYCLE = ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofMillis(200))
+                    .setMaximumInterval(Duration.ofSeconds(10))
+                    .build())
+            .build();
+
+    /** An agent that stops heartbeating is presumed dead; the retry lands on a live agent of that queue. */
+    static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(30);
+
+    private ActivityStubs() {
+    }
+
+    public static LifecycleActivities lifecycle() {
+        return Workflow.newActivityStub(LifecycleActivities.class, LIFECYCLE);
+    }
+
+    public static AgentActivities agentLaunch(String taskQueue, Duration confirmationTimeout) {
+        return agent(taskQueue, confirmationTimeout);
+    }
+
+    public static AgentActivities agentTerminate(String taskQueue, Duration confirmationTimeout) {
+        return agent(taskQueue, confirmationTimeout);
+    }
+
+    /**
+     * Bounded by the confirmation timeout as a whole (ScheduleToClose), so an agent that comes back
+     * after the launch was given up never starts it.
+     */
+    private static AgentActivities agent(String taskQueue, Duration confirmationTimeout) {
+        return Workflow.newActivityStub(AgentActivities.class, ActivityOptions.newBuilder()
+                .setTaskQueue(taskQueue)
+                .setScheduleToCloseTimeout(confirmationTimeout)
+                .setStartToCloseTimeout(confirmationTimeout)
+                .setHeartbeatTimeout(AGENT_HEARTBEAT)
+                .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setMaximumInterval(Duration.ofSeconds(20))
+                        .setDoNotRetry(FailureTypes.NON_RETRYABLE_EC2.toArray(String[]::new))
+                        .build())
+                .build());
+    }
+
+    /**
+     * The reason a failed agent activity gives, or null when it merely timed out or was cancelled
+     * (the workflow's own timeout tells that story).
+     */
+    public static String nonRetryableReason(Throwable failure) {
+        Throwable cause = failure instanceof ActivityFailure ? failure.getCause() : failure;
+        if (cause instanceof ApplicationFailure application) {
+            String message = application.getOriginalMessage();
+            return message == null || message.isBlank() ? application.getType() : application.getType() + ": " + message;
+        }
+        return null;
+    }
+
+    public static void upsertState(String status) {
+        Workflow.upsertTypedSearchAttributes(SearchAttributes.INSTANCE_STATE.valueSet(status));
+    }
+}

@@ -1,0 +1,31 @@
+package com.spotoptimizer.workflows.terminate;
+
+import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One termination, from the request to {@code terminated} or a named failure. Workflow id:
+ * {@link com.spotoptimizer.workflows.system.WorkflowIds#terminate}.
+ */
+@WorkflowInterface
+public interface TerminateInstanceWorkflow {
+
+    @WorkflowMethod
+    TerminateResult terminate(TerminateInstanceInput input);
+
+    /** TERMINATE_CONFIRMED from the agent (Temporal or HTTP). Repeats change nothing. */
+    @SignalMethod
+    void confirmTerminated(TerminationConfirmation confirmation);
+
+    /** Returns the instance once the termination request is recorded, so the API can answer 202. */
+    @UpdateMethod
+    InstanceSnapshot awaitRecorded();
+
+    @QueryMethod
+    InstanceSnapshot getInstance();
+}
