@@ -117,15 +117,17 @@ public class InstanceTransitions {
     }
 
     /**
-     * running, failed or timed out → terminating, queueing TERMINATE_INSTANCE. On a row already
-     * terminating it makes sure the command exists (the hand-over from a launch that was terminated).
+     * running, failed or timed out → terminating, queueing TERMINATE_INSTANCE (its metadata computed
+     * from the row, which knows the EC2 id). On a row already terminating it makes sure the command
+     * exists (the hand-over from a launch that was terminated).
      */
     public Mono<TransitionResult> terminationRequested(UUID instanceId, String requestId, String reason, Instant requestedAt,
-                                                       String commandMetadataJson, boolean dispatchedViaTemporal) {
+                                                       Function<InstanceRow, String> commandMetadata,
+                                                       boolean dispatchedViaTemporal) {
         Function<InstanceRow, Mono<?>> queue = row -> commands.insert(new CommandRow(
                 terminateCommandId(row.instanceId(), row.terminationRequestId()), row.agentId(), row.clientId(),
                 row.instanceId(), CommandType.TERMINATE_INSTANCE.name(), CommandType.TERMINATE_INSTANCE.priority(),
-                row.terminationRequestId(), commandMetadataJson, dispatchedViaTemporal ? "DISPATCHED" : "QUEUED", 0, null,
+                row.terminationRequestId(), commandMetadata.apply(row), dispatchedViaTemporal ? "DISPATCHED" : "QUEUED", 0, null,
                 clock.instant()));
         return tx.transactional(findOrFail(instanceId).flatMap(row -> {
             if (row.status() == TERMINATED) {

@@ -31,6 +31,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private InstanceSnapshot instance;
     private LaunchConfirmation confirmation;
     private TerminationRequest terminationRequest;
+    private boolean terminationRecorded;
     private String launchFailure;
     private boolean agentGaveUp;
     private String phase = "recording";
@@ -47,6 +48,10 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             // The agent must not keep polling EC2 for a launch we have given up on.
             agentWork.cancel();
         }
+        // From here on the outcome is being decided: a termination request now goes to the termination
+        // workflow (the validator rejects it), and one accepted before is recorded before the outcome is.
+        phase = "settling";
+        Workflow.await(() -> terminationRequest == null || terminationRecorded);
 
         if (confirmation != null) {
             record(lifecycle.recordLaunchConfirmed(confirmation));
@@ -141,6 +146,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         if (request == null) {
             throw new IllegalArgumentException("termination request is required");
         }
+        // Only while the outcome is undecided: once settling starts, a request accepted here could be
+        // recorded after the outcome (terminating on a row that then stays so, with no termination started).
         if (!"awaiting_confirmation".equals(phase) && !"recording".equals(phase)
                 && terminationRequest == null) {
             throw new IllegalStateException("launch already settled: terminate through the termination workflow");
@@ -154,6 +161,10 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             terminationRequest = request;
             record(lifecycle.recordTerminationRequestedWhileLaunching(
                     TerminationStarter.input(input, request, request.reason())));
+            terminationRecorded = true;
+        } else {
+            // A repeat answers with the row after the first request's transition, not before it.
+            Workflow.await(() -> terminationRecorded);
         }
         return instance;
     }

@@ -5,13 +5,18 @@ import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import com.spotoptimizer.workflows.system.SearchAttributes;
 import com.spotoptimizer.workflows.system.WorkflowIds;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.common.SearchAttributes.Builder;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
 
 /** Hands a launch over to its termination: a detached child, so the launch workflow can close. */
 public final class TerminationStarter {
+
+    private static final Logger log = Workflow.getLogger(TerminationStarter.class);
 
     private TerminationStarter() {
     }
@@ -45,6 +50,16 @@ public final class TerminationStarter {
                         .build());
         Async.function(child::terminate, input(launch, request, reason));
         // Wait for the start only: the termination outlives this workflow.
-        Workflow.getWorkflowExecution(child).get();
+        try {
+            Workflow.getWorkflowExecution(child).get();
+        } catch (ChildWorkflowFailure e) {
+            if (!(e.getCause() instanceof WorkflowExecutionAlreadyStarted)) {
+                throw e;
+            }
+            // A termination of this instance is already running (requested through the API after the launch
+            // stopped taking requests): it owns the instance now and finds it by ClientToken or EC2 id.
+            log.info("Termination already running, not starting another instance_id={} workflow_id={}",
+                    launch.instanceId(), WorkflowIds.terminate(launch.instanceId()));
+        }
     }
 }

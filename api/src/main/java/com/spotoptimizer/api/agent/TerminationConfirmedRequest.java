@@ -1,0 +1,12 @@
+package com.spotoptimizer.api.agent;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** TERMINATE_CONFIRMED: body of {@code POST /api/agents/{agent_id}/instance-terminated}. */
+public record TerminationConfirmedRequest(
+        @NotBlank @Size(max = 64) String instanceId,
+        @Pattern(regexp = Ec2Ids.PATTERN, message = Ec2Ids.MESSAGE) String ec2InstanceId,
+        @Size(max = 64) String requestId) {
+}

@@ -1,0 +1,39 @@
+package com.spotoptimizer.api.instance;
+
+import com.spotoptimizer.db.instance.InstanceRow;
+import com.spotoptimizer.db.system.JsonText;
+import java.time.Instant;
+import java.util.Map;
+
+/** An instance as the API shows it: both ids, status, every timestamp and duration, version. */
+public record InstanceView(
+        String instanceId,
+        String ec2InstanceId,
+        String requestId,
+        String clientId,
+        String agentId,
+        String instanceType,
+        String role,
+        String status,
+        String failureReason,
+        Map<String, Object> metadata,
+        Instant launchRequestedAt,
+        Instant launchConfirmedAt,
+        Double launchDurationSeconds,
+        String terminationRequestId,
+        Instant terminationRequestedAt,
+        Instant terminationConfirmedAt,
+        Double terminationDurationSeconds,
+        long version,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public static InstanceView of(InstanceRow row) {
+        return new InstanceView(row.instanceId().toString(), row.ec2InstanceId(), row.requestId(), row.clientId(),
+                row.agentId(), row.instanceType(), row.role(), row.status().value(), row.failureReason(),
+                JsonText.toMap(row.metadataJson()), row.launchRequestedAt(), row.launchConfirmedAt(),
+                row.launchDurationSeconds(), row.terminationRequestId(), row.terminationRequestedAt(),
+                row.terminationConfirmedAt(), row.terminationDurationSeconds(), row.version(), row.createdAt(),
+                row.updatedAt());
+    }
+}

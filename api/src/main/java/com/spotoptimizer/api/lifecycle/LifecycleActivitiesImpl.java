@@ -1,0 +1,149 @@
+package com.spotoptimizer.api.lifecycle;
+
+import com.spotoptimizer.db.instance.InstanceTransitions;
+import com.spotoptimizer.db.instance.NewLaunch;
+import com.spotoptimizer.db.instance.TransitionResult;
+import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
+import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
+import com.spotoptimizer.workflows.lifecycle.Outcome;
+import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.system.Transport;
+import com.spotoptimizer.workflows.terminate.TerminateInstanceInput;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The lifecycle activities, on the control-plane task queue: payload in, one transition
+ * ({@link InstanceTransitions}) out, metrics observed only when the transition really happened.
+ * Activities run on Temporal's worker threads, so blocking on the reactive transaction is fine here.
+ */
+@Component("lifecycleActivities")
+public class LifecycleActivitiesImpl implements LifecycleActivities {
+
+    private static final Logger log = LoggerFactory.getLogger(LifecycleActivitiesImpl.class);
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(25);
+
+    private final InstanceTransitions transitions;
+    private final LifecycleMetrics metrics;
+
+    public LifecycleActivitiesImpl(InstanceTransitions transitions, LifecycleMetrics metrics) {
+        this.transitions = transitions;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchRequested(LaunchInstanceInput input) {
+        NewLaunch launch = new NewLaunch(UUID.fromString(input.instanceId()), input.clientId(), input.agentId(),
+                input.instanceType(), input.role(), input.requestId(), input.requestFingerprint(), input.metadataJson(),
+                CommandMetadata.launch(input), input.requestedAt(), input.transport() == Transport.TEMPORAL);
+        return write(transitions.launchRequested(launch), "launch requested");
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchConfirmed(LaunchConfirmation confirmation) {
+        TransitionResult result = block(transitions.launchConfirmed(id(confirmation.instanceId()),
+                confirmation.ec2InstanceId(), confirmation.confirmedAt()));
+        if (result.changed() && result.row().status().isRunning()) {
+            metrics.launchSucceeded(result.row());
+        }
+        logged(result, "launch confirmed");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchFailed(Outcome outcome) {
+        TransitionResult result = block(transitions.launchFailed(id(outcome.instanceId()), outcome.reason()));
+        if (result.changed()) {
+            metrics.launchEnded(result.row(), LifecycleMetrics.EC2_ERROR);
+        }
+        logged(result, "launch failed");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchTimedOut(Outcome outcome) {
+        TransitionResult result = block(transitions.launchTimedOut(id(outcome.instanceId()), outcome.reason()));
+        if (result.changed()) {
+            metrics.launchEnded(result.row(), LifecycleMetrics.TIMEOUT);
+        }
+        logged(result, "launch timed out");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordTerminationRequestedWhileLaunching(TerminateInstanceInput input) {
+        TransitionResult result = block(transitions.terminationRequestedWhileLaunching(id(input.instanceId()),
+                input.requestId(), input.reason(), input.requestedAt()));
+        if (result.changed()) {
+            metrics.launchEnded(result.row(), LifecycleMetrics.CANCELLED);
+        }
+        logged(result, "termination requested while launching");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordTerminationRequested(TerminateInstanceInput input) {
+        return write(transitions.terminationRequested(id(input.instanceId()), input.requestId(), input.reason(),
+                input.requestedAt(), row -> CommandMetadata.terminate(input, row.ec2InstanceId()),
+                input.transport() == Transport.TEMPORAL), "termination requested");
+    }
+
+    @Override
+    public InstanceSnapshot recordTerminated(TerminationConfirmation confirmation) {
+        TransitionResult result = block(transitions.terminated(id(confirmation.instanceId()),
+                confirmation.ec2InstanceId(), confirmation.confirmedAt()));
+        if (result.changed()) {
+            metrics.terminationSucceeded(result.row());
+        }
+        logged(result, "termination confirmed");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordTerminationFailed(Outcome outcome) {
+        TransitionResult result = block(transitions.terminationFailed(id(outcome.instanceId()), outcome.reason()));
+        if (result.changed()) {
+            metrics.terminationEnded(result.row(), LifecycleMetrics.EC2_ERROR);
+        }
+        logged(result, "termination failed");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordTerminationTimedOut(Outcome outcome) {
+        TransitionResult result = block(transitions.terminationTimedOut(id(outcome.instanceId()), outcome.reason()));
+        if (result.changed()) {
+            metrics.terminationEnded(result.row(), LifecycleMetrics.TIMEOUT);
+        }
+        logged(result, "termination timed out");
+        return Snapshots.of(result.row());
+    }
+
+    private InstanceSnapshot write(Mono<TransitionResult> transition, String what) {
+        TransitionResult result = block(transition);
+        logged(result, what);
+        return Snapshots.of(result.row());
+    }
+
+    private static TransitionResult block(Mono<TransitionResult> transition) {
+        return transition.block(WRITE_TIMEOUT);
+    }
+
+    private static void logged(TransitionResult result, String what) {
+        if (result.changed()) {
+            log.info("Recorded {} instance_id={} status={} ec2_instance_id={} version={}", what,
+                    result.row().instanceId(), result.row().status().value(), result.row().ec2InstanceId(),
+                    result.row().version());
+        }
+    }
+
+    private static UUID id(String instanceId) {
+        return UUID.fromString(instanceId);
+    }
+}

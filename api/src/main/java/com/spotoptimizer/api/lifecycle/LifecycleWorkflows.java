@@ -1,0 +1,152 @@
+package com.spotoptimizer.api.lifecycle;
+
+import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
+import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
+import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
+import com.spotoptimizer.workflows.system.SearchAttributes;
+import com.spotoptimizer.workflows.system.TaskQueues;
+import com.spotoptimizer.workflows.system.WorkflowIds;
+import com.spotoptimizer.workflows.terminate.TerminateInstanceInput;
+import com.spotoptimizer.workflows.terminate.TerminateInstanceWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.spring.boot.autoconfigure.properties.TemporalProperties;
+import java.util.concurrent.Callable;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The API's side of the lifecycle workflows: start, update, signal. The Temporal client blocks, so
+ * every call runs on boundedElastic, never on the event loop.
+ */
+@Component
+public class LifecycleWorkflows {
+
+    private final WorkflowClient client;
+    private final String controlPlaneQueue;
+
+    public LifecycleWorkflows(WorkflowClient client, TemporalProperties temporal) {
+        this.client = client;
+        this.controlPlaneQueue = temporal.getWorkers().stream()
+                .filter(w -> TaskQueues.CONTROL_PLANE_WORKER.equals(w.getName()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "spring.temporal.workers needs a worker named " + TaskQueues.CONTROL_PLANE_WORKER))
+                .getTaskQueue();
+    }
+
+    public String controlPlaneQueue() {
+        return controlPlaneQueue;
+    }
+
+    /**
+     * Starts the launch (a duplicate joins the running one) and answers once the request is recorded.
+     * Empty when the workflow already closed: the caller reads the row instead.
+     */
+    public Mono<InstanceSnapshot> launch(LaunchInstanceInput input) {
+        String workflowId = WorkflowIds.launch(input.clientId(), input.requestId());
+        return blocking(() -> {
+            LaunchInstanceWorkflow starter = client.newWorkflowStub(LaunchInstanceWorkflow.class,
+                    options(workflowId, input.instanceId(), input.clientId(), input.agentId(), "launching",
+                            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE));
+            try {
+                WorkflowClient.start(starter::launch, input);
+            } catch (WorkflowExecutionAlreadyStarted closed) {
+                return null;
+            }
+            return awaitRecordedLaunch(workflowId);
+        });
+    }
+
+    /** Terminate while launching, through the launch workflow. Empty when the launch has already settled. */
+    public Mono<InstanceSnapshot> terminateWhileLaunching(String clientId, String launchRequestId, TerminationRequest request) {
+        return blocking(() -> {
+            try {
+                return client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
+                        .requestTermination(request);
+            } catch (WorkflowUpdateException | WorkflowNotFoundException settled) {
+                return null;
+            }
+        });
+    }
+
+    /** Starts (or joins) the termination of a settled instance and answers once it is recorded. */
+    public Mono<InstanceSnapshot> terminate(TerminateInstanceInput input) {
+        String workflowId = WorkflowIds.terminate(input.instanceId());
+        return blocking(() -> {
+            TerminateInstanceWorkflow starter = client.newWorkflowStub(TerminateInstanceWorkflow.class,
+                    options(workflowId, input.instanceId(), input.clientId(), input.agentId(), "terminating",
+                            // A termination that timed out may be requested again.
+                            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE));
+            WorkflowClient.start(starter::terminate, input);
+            try {
+                return client.newWorkflowStub(TerminateInstanceWorkflow.class, workflowId).awaitRecorded();
+            } catch (WorkflowNotFoundException closed) {
+                return null;
+            }
+        });
+    }
+
+    /** Delivers LAUNCH_CONFIRMED; false when no launch workflow is open to receive it. */
+    public Mono<Boolean> confirmLaunched(String clientId, String launchRequestId, LaunchConfirmation confirmation) {
+        return blocking(() -> {
+            try {
+                client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
+                        .confirmLaunched(confirmation);
+                return true;
+            } catch (WorkflowNotFoundException closed) {
+                return false;
+            }
+        });
+    }
+
+    /** Delivers TERMINATE_CONFIRMED; false when no termination workflow is open to receive it. */
+    public Mono<Boolean> confirmTerminated(TerminationConfirmation confirmation) {
+        return blocking(() -> {
+            try {
+                client.newWorkflowStub(TerminateInstanceWorkflow.class, WorkflowIds.terminate(confirmation.instanceId()))
+                        .confirmTerminated(confirmation);
+                return true;
+            } catch (WorkflowNotFoundException closed) {
+                return false;
+            }
+        });
+    }
+
+    private InstanceSnapshot awaitRecordedLaunch(String workflowId) {
+        try {
+            return client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId).awaitRecorded();
+        } catch (WorkflowNotFoundException closed) {
+            return null;
+        }
+    }
+
+    private WorkflowOptions options(String workflowId, String instanceId, String clientId, String agentId, String state,
+                                    WorkflowIdReusePolicy reuse) {
+        return WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(controlPlaneQueue)
+                .setWorkflowIdReusePolicy(reuse)
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                        .set(SearchAttributes.INSTANCE_ID, instanceId)
+                        .set(SearchAttributes.CLIENT_ID, clientId)
+                        .set(SearchAttributes.AGENT_ID, agentId)
+                        .set(SearchAttributes.INSTANCE_STATE, state)
+                        .build())
+                .build();
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> call) {
+        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    }
+}

@@ -1,0 +1,90 @@
+package com.spotoptimizer.ec2sim;
+
+import static com.spotoptimizer.ec2sim.Ec2Clients.launch;
+import static com.spotoptimizer.ec2sim.Ec2Clients.onlyInstanceId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/** The {@code /_sim} endpoints, for processes that cannot reach the Java API. */
+class AdminEndpointTest extends SimulatorTestBase {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void jsonFaultsInjectCapacityErrorsAndDelays() throws Exception {
+        HttpResponse<String> response = post("/_sim/faults",
+                "{\"insufficientCapacity\": 1, \"instanceType\": \"t3.micro\", \"launchDelayMs\": 60000}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .contains("\"launchDelayMs\":60000", "\"errorCode\":\"InsufficientInstanceCapacity\"");
+        assertThat(sim.faults().timing().launchDelay()).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> ec2NoRetry.runInstances(launch("req-a").build()))
+                .isInstanceOfSatisfying(AwsServiceException.class, e ->
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InsufficientInstanceCapacity"));
+    }
+
+    @Test
+    void formFaultsThrottleTheNextCalls() throws Exception {
+        assertThat(post("/_sim/faults", "throttleNext=1&throttleAction=DescribeInstances").statusCode())
+                .isEqualTo(200);
+
+        assertThatThrownBy(() -> ec2NoRetry.describeInstances())
+                .isInstanceOfSatisfying(AwsServiceException.class, e ->
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("RequestLimitExceeded"));
+    }
+
+    @Test
+    void instancesAndCallsShowGroundTruth() throws Exception {
+        String id = onlyInstanceId(ec2.runInstances(launch("req-g").build()));
+
+        HttpResponse<String> instances = get("/_sim/instances");
+        assertThat(instances.statusCode()).isEqualTo(200);
+        assertThat(instances.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(instances.body()).contains("\"instanceId\":\"" + id + "\"", "\"state\":\"pending\"",
+                "\"clientToken\":\"req-g\"");
+        assertThat(get("/_sim/calls").body()).contains("\"counts\":{\"RunInstances\":1}");
+    }
+
+    @Test
+    void resetAndClockStepping() throws Exception {
+        String id = onlyInstanceId(ec2.runInstances(launch("req-r").build()));
+        assertThat(post("/_sim/clock", "{\"advanceMs\": 2000}").body()).contains("2030-01-01T00:00:02Z");
+        assertThat(sim.instance(id).orElseThrow().state()).isEqualTo("running");
+
+        assertThat(post("/_sim/reset", "").statusCode()).isEqualTo(200);
+        assertThat(sim.instances()).isEmpty();
+        assertThat(sim.callCounts()).isEmpty();
+    }
+
+    @Test
+    void badInputAndUnknownRoutesAreRejected() throws Exception {
+        assertThat(post("/_sim/faults", "{\"throttleNext\": \"many\"}").statusCode()).isEqualTo(400);
+        assertThat(post("/_sim/faults", "{\"dropRunInstances\": 1, \"dropMode\": \"sometimes\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(get("/_sim/nothing").statusCode()).isEqualTo(404);
+        assertThat(get("/_sim/health").body()).isEqualTo("{\"status\":\"ok\"}");
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(String path) {
+        return sim.endpoint().resolve(path);
+    }
+}
