@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiClient, ApiError } from './api/client';
+import { clearToken, loadToken, saveToken, type Session } from './api/session';
+import { FleetPage } from './components/FleetPage';
+import { SignIn } from './components/SignIn';
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(null);
+  const [restoring, setRestoring] = useState(() => loadToken() !== null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  // A token saved in this tab earlier: validate it again before using it.
+  useEffect(() => {
+    const token = loadToken();
+    if (!token) return;
+    const abort = new AbortController();
+    new ApiClient({ token })
+      .me(abort.signal)
+      .then((me) => setSession({ token, clientId: me.client_id, name: me.name || me.client_id }))
+      .catch((e) => {
+        if (abort.signal.aborted) return;
+        if (e instanceof ApiError && e.status === 401) {
+          clearToken();
+          setNotice('Your saved sign-in is no longer valid. Sign in again.');
+        } else {
+          setNotice('The control plane could not be reached. Sign in again once it is back.');
+        }
+      })
+      .finally(() => !abort.signal.aborted && setRestoring(false));
+    return () => abort.abort();
+  }, []);
+
+  const signedIn = useCallback((s: Session) => {
+    saveToken(s.token);
+    setNotice(null);
+    setRestoring(false);
+    setSession(s);
+  }, []);
+
+  const signOut = useCallback(() => {
+    clearToken();
+    setSession(null);
+  }, []);
+
+  const unauthorized = useCallback(() => {
+    clearToken();
+    setSession(null);
+    setNotice('Your token was rejected by the control plane. Sign in again.');
+  }, []);
+
+  if (restoring && !session) {
+    return (
+      <main className="signin" id="main">
+        <p className="muted loading" role="status">
+          <span className="spinner" aria-hidden="true" /> Signing in…
+        </p>
+      </main>
+    );
+  }
+  if (!session) return <SignIn onSignedIn={signedIn} notice={notice} />;
+  return <FleetPage key={session.token} session={session} onSignOut={signOut} onUnauthorized={unauthorized} />;
+}

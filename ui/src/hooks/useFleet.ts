@@ -1,0 +1,158 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { ApiClient, ApiError, describeProblem } from '../api/client';
+import type { Session } from '../api/session';
+import type { LaunchRequest } from '../api/types';
+import { fleetReducer, initialFleetState, type FleetState } from '../state/fleetReducer';
+import { FleetStream } from '../stream/fleetStream';
+
+export interface LaunchOutcome {
+  ok: boolean;
+  /** The request may be sent again with the same request_id (no answer, or a server error). */
+  retryable: boolean;
+}
+
+export interface Fleet {
+  state: FleetState;
+  loadError: string | null;
+  retryLoad: () => void;
+  launch: (request: LaunchRequest) => Promise<LaunchOutcome>;
+  terminate: (instanceId: string) => Promise<void>;
+  reconnectNow: () => void;
+  dismissBanner: (id: string) => void;
+  dismissCardError: (key: string) => void;
+  dismissLaunchError: () => void;
+}
+
+const isAuthError = (e: unknown) => e instanceof ApiError && (e.status === 401 || e.status === 403);
+
+/** List + watch for one signed-in client: the page's only data source. */
+export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
+  const [state, dispatch] = useReducer(fleetReducer, initialFleetState);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadAttempt, setLoadAttempt] = useState(0);
+  const streamRef = useRef<FleetStream | null>(null);
+  const unauthorizedRef = useRef(onUnauthorized);
+  unauthorizedRef.current = onUnauthorized;
+
+  const api = useMemo(() => new ApiClient({ token: session.token }), [session.token]);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    let stream: FleetStream | null = null;
+    let cancelled = false;
+    dispatch({ type: 'CONNECTION_CHANGED', status: 'connecting' });
+
+    const loadAgents = () =>
+      api
+        .agents(abort.signal)
+        .then((body) => !cancelled && dispatch({ type: 'AGENTS_LOADED', agents: body.agents ?? [] }))
+        .catch((e) => {
+          if (isAuthError(e)) unauthorizedRef.current();
+        });
+
+    (async () => {
+      try {
+        void loadAgents();
+        const list = await api.instances(abort.signal);
+        if (cancelled) return;
+        setLoadError(null);
+        dispatch({ type: 'LIST_LOADED', instances: list.instances ?? [], lastEventId: list.last_event_id });
+        stream = new FleetStream({
+          clientId: session.clientId,
+          fromEventId: list.last_event_id,
+          getTicket: () => api.ticket(),
+          onEvent: (id, event) => dispatch({ type: 'EVENT_RECEIVED', id, event }),
+          onStatus: (status, detail) => dispatch({ type: 'CONNECTION_CHANGED', status, detail }),
+          onResync: async () => {
+            const fresh = await api.instances();
+            if (!cancelled) {
+              dispatch({ type: 'RESYNCED', instances: fresh.instances ?? [], lastEventId: fresh.last_event_id });
+              void loadAgents();
+            }
+            return fresh.last_event_id;
+          },
+          isFatal: (e) => {
+            if (isAuthError(e)) unauthorizedRef.current();
+            return isAuthError(e);
+          },
+          isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
+          log: (message, error) => console.warn(`[fleet stream] ${message}`, error ?? ''),
+        });
+        streamRef.current = stream;
+        stream.start();
+      } catch (e) {
+        if (cancelled || (e instanceof DOMException && e.name === 'AbortError')) return;
+        if (isAuthError(e)) {
+          unauthorizedRef.current();
+          return;
+        }
+        setLoadError(e instanceof ApiError ? describeProblem(e.problem) : 'The fleet could not be loaded.');
+        dispatch({ type: 'CONNECTION_CHANGED', status: 'offline', detail: 'The fleet could not be loaded.' });
+      }
+    })();
+
+    const online = () => stream?.reconnectNow();
+    window.addEventListener('online', online);
+    return () => {
+      cancelled = true;
+      abort.abort();
+      window.removeEventListener('online', online);
+      stream?.stop();
+      if (streamRef.current === stream) streamRef.current = null;
+    };
+  }, [api, session.clientId, loadAttempt]);
+
+  const launch = useCallback(
+    async (request: LaunchRequest): Promise<LaunchOutcome> => {
+      dispatch({ type: 'LAUNCH_REQUESTED', request, at: new Date().toISOString() });
+      try {
+        const response = await api.launch(request);
+        dispatch({ type: 'LAUNCH_ACCEPTED', requestId: request.request_id, response });
+        return { ok: true, retryable: false };
+      } catch (e) {
+        if (isAuthError(e)) unauthorizedRef.current();
+        const err = e instanceof ApiError ? e : null;
+        dispatch({
+          type: 'REQUEST_FAILED',
+          op: 'launch',
+          requestId: request.request_id,
+          message: err ? describeProblem(err.problem) : 'The launch request failed.',
+          retryable: err?.retryable ?? true,
+        });
+        return { ok: false, retryable: err?.retryable ?? true };
+      }
+    },
+    [api],
+  );
+
+  const terminate = useCallback(
+    async (instanceId: string) => {
+      dispatch({ type: 'TERMINATE_REQUESTED', instanceId, at: new Date().toISOString() });
+      try {
+        const response = await api.terminate(instanceId);
+        dispatch({ type: 'TERMINATE_ACCEPTED', instanceId, response });
+      } catch (e) {
+        if (isAuthError(e)) unauthorizedRef.current();
+        dispatch({
+          type: 'REQUEST_FAILED',
+          op: 'terminate',
+          instanceId,
+          message: e instanceof ApiError ? describeProblem(e.problem) : 'The terminate request failed.',
+        });
+      }
+    },
+    [api],
+  );
+
+  return {
+    state,
+    loadError,
+    retryLoad: useCallback(() => setLoadAttempt((n) => n + 1), []),
+    launch,
+    terminate,
+    reconnectNow: useCallback(() => streamRef.current?.reconnectNow(), []),
+    dismissBanner: useCallback((id: string) => dispatch({ type: 'BANNER_DISMISSED', id }), []),
+    dismissCardError: useCallback((key: string) => dispatch({ type: 'CARD_ERROR_DISMISSED', key }), []),
+    dismissLaunchError: useCallback(() => dispatch({ type: 'LAUNCH_ERROR_DISMISSED' }), []),
+  };
+}
