@@ -74,7 +74,7 @@ public class InstanceRepository {
                 VALUES (:id, :client, :agent, :type, :role, 'launching', :request, :fingerprint,
                         CAST(:metadata AS jsonb), :requested)
                 ON CONFLICT DO NOTHING
-                RETURNING """ + COLUMNS)
+                RETURNING """ + " " + COLUMNS)
                 .bind("id", row.instanceId())
                 .bind("client", row.clientId())
                 .bind("agent", row.agentId())
@@ -98,7 +98,7 @@ public class InstanceRepository {
                     termination_duration_seconds = :termDuration,
                     version = version + 1, updated_at = :now
                 WHERE instance_id = :id AND version = :version
-                RETURNING """ + COLUMNS)
+                RETURNING """ + " " + COLUMNS)
                 .bind("status", row.status().value())
                 .bind("id", row.instanceId())
                 .bind("version", row.version())
