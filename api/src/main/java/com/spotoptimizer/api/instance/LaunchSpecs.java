@@ -11,7 +11,7 @@ import java.util.Set;
  * Reads the free-form launch {@code metadata}: its EC2 keys must have the right types, other keys
  * travel with the command untouched.
  */
-final class LaunchSpecs {
+public final class LaunchSpecs {
 
     private static final Set<String> MARKETS = Set.of("spot", "on-demand");
     private static final int MAX_TAGS = 40;
@@ -19,7 +19,7 @@ final class LaunchSpecs {
     private LaunchSpecs() {
     }
 
-    static LaunchSpec from(Map<String, Object> metadata) {
+    public static LaunchSpec from(Map<String, Object> metadata) {
         if (metadata == null) {
             return LaunchSpec.empty();
         }

@@ -62,7 +62,7 @@ public class InstanceRepository {
 
     /** Rows in a transitional state: what a restart must reconcile against the workflows that exist. */
     public Flux<InstanceRow> findInFlight() {
-        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE status IN ('launching', 'terminating', 'promoting')")
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE status IN ('launching', 'terminating')")
                 .map(InstanceRepository::map).all();
     }
 

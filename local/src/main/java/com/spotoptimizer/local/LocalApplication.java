@@ -1,0 +1,97 @@
+package com.spotoptimizer.local;
+
+import com.spotoptimizer.api.ApiApplication;
+import com.spotoptimizer.ec2sim.Ec2Simulator;
+import com.spotoptimizer.ec2sim.Ec2SimulatorConfig;
+import io.temporal.testserver.TestServer;
+import java.io.Closeable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The all-in-one for a newcomer and for end-to-end tests: PostgreSQL (local or embedded), an
+ * in-process Temporal service on a port (real time: a 5-minute timeout takes 5 minutes), the EC2
+ * simulator, the API with its control-plane worker, and the {@code demo-agent} agent-worker.
+ */
+public final class LocalApplication implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalApplication.class);
+
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private ConfigurableApplicationContext api;
+    private Ec2Simulator ec2;
+
+    public static void main(String[] args) throws Exception {
+        LocalApplication app = start(LocalSettings.fromEnvironment(), args);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "local-shutdown"));
+    }
+
+    public static LocalApplication start(LocalSettings settings, String... args) throws Exception {
+        LocalApplication app = new LocalApplication();
+        try {
+            app.startAll(settings, args);
+            return app;
+        } catch (Exception e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startAll(LocalSettings settings, String[] args) throws Exception {
+        LocalPostgres postgres = LocalPostgres.start(settings);
+        parts.push(postgres);
+
+        // Time skipping locked: a local run keeps real time.
+        TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(settings.temporalPort(), true);
+        parts.push(temporal::close);
+        log.info("Started in-process Temporal service port={}", settings.temporalPort());
+
+        ec2 = Ec2Simulator.start(Ec2SimulatorConfig.defaults()
+                .withPort(settings.ec2Port())
+                .withLaunchDelay(settings.ec2LaunchDelay())
+                .withTerminateDelay(settings.ec2TerminateDelay()));
+        parts.push(ec2);
+        log.info("Started EC2 simulator endpoint={}", ec2.endpoint());
+
+        List<String> apiArgs = new ArrayList<>(Arrays.asList(args));
+        apiArgs.add("--spring.profiles.include=local");
+        apiArgs.add("--spring.r2dbc.url=" + postgres.r2dbcUrl());
+        apiArgs.add("--spring.r2dbc.username=" + postgres.user());
+        apiArgs.add("--spring.flyway.url=" + postgres.jdbcUrl());
+        apiArgs.add("--spring.flyway.user=" + postgres.user());
+        apiArgs.add("--spring.temporal.connection.target=127.0.0.1:" + settings.temporalPort());
+        api = new SpringApplicationBuilder(ApiApplication.class).run(apiArgs.toArray(String[]::new));
+        parts.push(api);
+
+        DemoAgent agent = DemoAgent.start(api, settings, ec2.endpoint());
+        parts.push(agent);
+        log.info("Spot Optimizer is up: http://localhost:{}/ (client token demo-client-token)",
+                api.getEnvironment().getProperty("local.server.port", "8080"));
+    }
+
+    public ConfigurableApplicationContext api() {
+        return api;
+    }
+
+    public Ec2Simulator ec2() {
+        return ec2;
+    }
+
+    @Override
+    public void close() {
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception e) {
+                log.warn("Stopping a local part failed: {}", e.toString());
+            }
+        }
+    }
+}
