@@ -1,0 +1,115 @@
+package com.spotoptimizer.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.spotoptimizer.workflows.agent.LaunchCommand;
+import com.spotoptimizer.workflows.agent.LaunchSpec;
+import com.spotoptimizer.workflows.agent.TerminateCommand;
+import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
+import com.spotoptimizer.workflows.launch.LaunchProgress;
+import com.spotoptimizer.workflows.launch.LaunchResult;
+import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.Outcome;
+import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
+import com.spotoptimizer.workflows.orphan.TaggedInstance;
+import com.spotoptimizer.workflows.system.Transport;
+import com.spotoptimizer.workflows.terminate.TerminateInstanceInput;
+import com.spotoptimizer.workflows.terminate.TerminateResult;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every payload record survives Temporal's default data converter unchanged: JSON, Instants, Durations, nulls. */
+class PayloadJsonRoundTripTest {
+
+    private static final DataConverter CONVERTER = DefaultDataConverter.newDefaultInstance();
+
+    private static final Instant REQUESTED = Instant.parse("2025-03-04T05:06:07.123456789Z");
+    private static final Instant CONFIRMED = Instant.parse("2025-03-04T05:08:09.5Z");
+    private static final String INSTANCE = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b";
+
+    static Stream<Record> samples() {
+        LaunchSpec spec = new LaunchSpec("ami-0123456789abcdef0", "subnet-0a1b", "spot",
+                new LinkedHashMap<>(Map.of("team", "ml", "cost-center", "42")));
+        InstanceSnapshot snapshot = new InstanceSnapshot(INSTANCE, "i-0abc", "client-1", "a1", "req-1", "sha256:f",
+                "m5.large", "primary", "running_primary", null, REQUESTED, null, 3);
+        return Stream.of(
+                new LaunchInstanceInput(INSTANCE, "client-1", "a1", Transport.TEMPORAL, "spot-agent-a1", "req-1",
+                        "sha256:f", "m5.large", "replica", spec, "{\"team\":\"ml\"}", REQUESTED,
+                        Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(180, 250_000_000)),
+                new TerminateInstanceInput(INSTANCE, "client-1", "a1", Transport.HTTP, "spot-agent-a1", "req-1",
+                        "m5.large", "term-1", "user requested", REQUESTED, Duration.ofMinutes(3)),
+                snapshot,
+                new InstanceSnapshot(INSTANCE, null, "client-1", "a1", "req-1", "sha256:f", "m5.large", "replica",
+                        "launch_timed_out", "not confirmed within 300s", REQUESTED, CONFIRMED, Long.MAX_VALUE),
+                new LaunchConfirmation(INSTANCE, "i-0abc", CONFIRMED),
+                new TerminationConfirmation(INSTANCE, null, CONFIRMED),
+                new TerminationRequest("term-1", "user changed their mind", REQUESTED),
+                new Outcome(INSTANCE, "InsufficientInstanceCapacity: no capacity"),
+                new LaunchCommand("launch-client-1-req-1", "launch-" + INSTANCE, INSTANCE, "client-1", "req-1",
+                        "ab".repeat(32), "m5.large", "primary", spec, Map.of("spot-optimizer:instance-id", INSTANCE)),
+                spec,
+                LaunchSpec.empty(),
+                new TerminateCommand("terminate-" + INSTANCE, "terminate-" + INSTANCE + "-term-1", INSTANCE, null,
+                        "ab".repeat(32)),
+                new LaunchResult(INSTANCE, "i-0abc", "running_primary", null),
+                new LaunchProgress("awaiting_confirmation", snapshot, true),
+                new LaunchProgress("recording", null, false),
+                new TerminateResult(INSTANCE, "termination_failed", "UnauthorizedOperation: not authorized"),
+                new TaggedInstance("i-0orphan", INSTANCE, "client-1", "req-1", "running"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void recordSurvivesTheDefaultDataConverter(Record value) {
+        Payload payload = CONVERTER.toPayload(value).orElseThrow();
+
+        Object back = CONVERTER.fromPayload(payload, value.getClass(), value.getClass());
+
+        assertThat(payload.getMetadataMap().get("encoding").toStringUtf8()).isEqualTo("json/plain");
+        assertThat(back).isEqualTo(value);
+    }
+
+    @Test
+    void everyPayloadRecordHasASample() throws IOException, URISyntaxException {
+        Path classes = Path.of(LaunchInstanceInput.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<Class<?>> records;
+        try (Stream<Path> files = Files.walk(classes)) {
+            records = files.map(classes::relativize).map(Path::toString)
+                    .filter(name -> name.endsWith(".class") && !name.contains("$"))
+                    .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+                    .map(PayloadJsonRoundTripTest::load)
+                    .filter(Class::isRecord)
+                    .<Class<?>>map(type -> type)
+                    .toList();
+        }
+
+        assertThat(records).as("records under com.spotoptimizer.workflows").isNotEmpty()
+                .allSatisfy(type -> assertThat(type.getPackageName()).startsWith("com.spotoptimizer.workflows"));
+        assertThat(samples().map(Object::getClass).distinct().toList())
+                .containsExactlyInAnyOrderElementsOf(records);
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, PayloadJsonRoundTripTest.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

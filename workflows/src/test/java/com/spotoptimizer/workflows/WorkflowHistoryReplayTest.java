@@ -1,0 +1,76 @@
+package com.spotoptimizer.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflowImpl;
+import com.spotoptimizer.workflows.terminate.TerminateInstanceWorkflowImpl;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Determinism guard: histories recorded from earlier runs (see
+ * {@link com.spotoptimizer.workflows.testing.RecordWorkflowHistories}) must replay against today's
+ * workflow code. A failure here means running workflows would break on deploy: version the change
+ * with {@code Workflow.getVersion} instead of editing the fixture.
+ */
+class WorkflowHistoryReplayTest {
+
+    private static final String DIRECTORY = "histories";
+
+    static Stream<String> histories() throws IOException, URISyntaxException {
+        URL directory = WorkflowHistoryReplayTest.class.getClassLoader().getResource(DIRECTORY);
+        if (directory == null) {
+            throw new IllegalStateException("no " + DIRECTORY + " directory on the test classpath");
+        }
+        try (Stream<Path> files = Files.list(Path.of(directory.toURI()))) {
+            return files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".json")).sorted()
+                    .toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("histories")
+    void recordedHistoryReplaysAgainstTheCurrentWorkflowCode(String fileName) throws Exception {
+        WorkflowReplayer.replayWorkflowExecution(read(fileName),
+                LaunchInstanceWorkflowImpl.class, TerminateInstanceWorkflowImpl.class);
+    }
+
+    @Test
+    void fixturesCoverTheLaunchAndTerminationPathsThatMatter() throws Exception {
+        List<String> names = histories().toList();
+
+        assertThat(names).contains(
+                "launch-http-confirmed.json",
+                "launch-temporal-confirmed.json",
+                "launch-timed-out-then-confirmed-late.json",
+                "launch-terminated-while-launching.json",
+                "terminate-late-instance.json",
+                "terminate-after-terminate-while-launching.json",
+                "terminate-timed-out.json");
+        assertThat(read("launch-timed-out-then-confirmed-late.json"))
+                .contains("EVENT_TYPE_TIMER_FIRED", "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED");
+        assertThat(read("launch-terminated-while-launching.json"))
+                .contains("EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED", "EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED");
+    }
+
+    private static String read(String fileName) throws IOException {
+        try (InputStream in = WorkflowHistoryReplayTest.class.getClassLoader()
+                .getResourceAsStream(DIRECTORY + "/" + fileName)) {
+            if (in == null) {
+                throw new IllegalStateException("missing fixture " + fileName);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package com.spotoptimizer.workflows.testing;
+
+import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.await;
+import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.launchWorkflowId;
+import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.result;
+
+import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
+import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
+import com.spotoptimizer.workflows.system.FailureTypes;
+import com.spotoptimizer.workflows.system.Transport;
+import com.spotoptimizer.workflows.system.WorkflowIds;
+import com.spotoptimizer.workflows.terminate.TerminateInstanceWorkflow;
+import com.spotoptimizer.workflows.testing.ScriptedAgent.Script;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Records the replay fixtures under {@code src/test/resources/histories/}. Not a test, so a normal build
+ * never runs it; run it by hand after a deliberate, versioned change to workflow code, and commit the JSON:
+ *
+ * <pre>
+ * ./mvnw -q -o -pl workflows test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
+ * java -cp workflows/target/test-classes:workflows/target/classes:$(cat workflows/target/test.classpath) \
+ *     com.spotoptimizer.workflows.testing.RecordWorkflowHistories workflows/src/test/resources/histories
+ * </pre>
+ *
+ * Replacing a fixture throws away the proof that running workflows of the old shape still replay: add
+ * new files next to the old ones unless the old code path is gone for good.
+ */
+public final class RecordWorkflowHistories {
+
+    private final Path directory;
+
+    private RecordWorkflowHistories(Path directory) {
+        this.directory = directory;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: RecordWorkflowHistories <histories directory>");
+        }
+        RecordWorkflowHistories recorder = new RecordWorkflowHistories(Path.of(args[0]));
+        Files.createDirectories(recorder.directory);
+        recorder.launchConfirmedOverHttp();
+        recorder.launchConfirmedByTemporalAgent();
+        recorder.launchRefusedForCapacity();
+        recorder.launchTimedOutThenConfirmedLate();
+        recorder.terminateWhileLaunching();
+        recorder.terminationTimedOut();
+        System.exit(0); // the test server's non-daemon threads would keep the JVM up
+    }
+
+    private void launchConfirmedOverHttp() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            LaunchInstanceInput input = h.launchInput(Transport.HTTP, "primary");
+            LaunchInstanceWorkflow launch = h.startLaunch(input);
+            launch.awaitRecorded();
+            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0http", h.now()));
+            result(launch);
+            save(h, launchWorkflowId(input), "launch-http-confirmed.json");
+        }
+    }
+
+    private void launchConfirmedByTemporalAgent() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            LaunchInstanceInput input = h.launchInput(Transport.TEMPORAL, "replica");
+            result(h.startLaunch(input));
+            save(h, launchWorkflowId(input), "launch-temporal-confirmed.json");
+        }
+    }
+
+    private void launchRefusedForCapacity() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            h.agent.launches(Script.REFUSE).refusingWith(FailureTypes.INSUFFICIENT_CAPACITY, "no m5.large capacity");
+            LaunchInstanceInput input = h.launchInput(Transport.TEMPORAL, "primary");
+            result(h.startLaunch(input));
+            save(h, launchWorkflowId(input), "launch-refused-insufficient-capacity.json");
+        }
+    }
+
+    private void launchTimedOutThenConfirmedLate() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            LaunchInstanceInput input = h.launchInput(Transport.HTTP, "primary");
+            LaunchInstanceWorkflow launch = h.startLaunch(input);
+            launch.awaitRecorded();
+            h.env.sleep(Duration.ofMinutes(5).plusSeconds(1));
+            await("timed out", () -> "awaiting_late_confirmation".equals(launch.getProgress().phase()));
+            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0late", h.now()));
+            await("reclaim started", () -> h.lifecycle.wasCalled(input.instanceId(), "recordTerminationRequested"));
+            TerminateInstanceWorkflow termination = h.terminationStub(input.instanceId());
+            termination.confirmTerminated(new TerminationConfirmation(input.instanceId(), "i-0late", h.now()));
+            result(termination);
+            result(launch);
+            save(h, launchWorkflowId(input), "launch-timed-out-then-confirmed-late.json");
+            save(h, WorkflowIds.terminate(input.instanceId()), "terminate-late-instance.json");
+        }
+    }
+
+    private void terminateWhileLaunching() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            h.agent.holdLaunches();
+            LaunchInstanceInput input = h.launchInput(Transport.TEMPORAL, "primary");
+            LaunchInstanceWorkflow launch = h.startLaunch(input);
+            launch.awaitRecorded();
+            await("agent has the command", () -> !h.agent.launchCommands().isEmpty());
+            launch.requestTermination(new TerminationRequest("term-1", "user changed their mind", h.now()));
+            h.agent.releaseLaunches();
+            await("termination started", () -> h.lifecycle.wasCalled(input.instanceId(), "recordTerminationRequested"));
+            result(h.terminationStub(input.instanceId()));
+            result(launch);
+            save(h, launchWorkflowId(input), "launch-terminated-while-launching.json");
+            save(h, WorkflowIds.terminate(input.instanceId()), "terminate-after-terminate-while-launching.json");
+        }
+    }
+
+    private void terminationTimedOut() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            LaunchInstanceInput launch = h.launchInput(Transport.HTTP, "primary");
+            h.lifecycle.seed(launch, Statuses.RUNNING_PRIMARY, "i-0stuck");
+            result(h.startTermination(h.terminateInput(launch, "term-1")));
+            save(h, WorkflowIds.terminate(launch.instanceId()), "terminate-timed-out.json");
+        }
+    }
+
+    private void save(WorkflowTestHarness h, String workflowId, String fileName) throws IOException {
+        String json = h.client.fetchHistory(workflowId).toJson(true);
+        Files.writeString(directory.resolve(fileName), json + System.lineSeparator());
+        System.out.println("recorded " + directory.resolve(fileName));
+    }
+}
