@@ -5,10 +5,13 @@ import com.spotoptimizer.api.system.LifecycleProperties;
 import com.spotoptimizer.api.system.Problems;
 import com.spotoptimizer.db.command.CommandRepository;
 import com.spotoptimizer.db.command.CommandResults;
+import com.spotoptimizer.db.command.CommandRow;
+import com.spotoptimizer.db.command.CommandType;
 import com.spotoptimizer.db.instance.InstanceRepository;
 import com.spotoptimizer.db.instance.InstanceRow;
 import com.spotoptimizer.db.instance.InstanceStatus;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,10 +92,30 @@ public class AgentCommandService {
                 row.status().value(), row.terminationDurationSeconds()));
     }
 
+    /**
+     * Closes the command with COMMAND_EXECUTED. A failed launch or termination also tells its workflow,
+     * which records the failure with the agent's message as the reason (instead of waiting for the timeout).
+     */
     public Mono<Boolean> recordResult(String agentId, String commandId, CommandResultRequest request) {
         return commands.findForAgent(agentId, commandId)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("command " + commandId)))
-                .flatMap(command -> results.record(command, request.success(), request.message()));
+                .flatMap(command -> results.record(command, request.success(), request.message())
+                        .flatMap(recorded -> !recorded || request.success() || command.instanceId() == null
+                                ? Mono.just(recorded)
+                                : reportRefusal(command, request.message()).thenReturn(recorded)));
+    }
+
+    private Mono<Boolean> reportRefusal(CommandRow command, String message) {
+        Outcome outcome = new Outcome(command.instanceId().toString(),
+                message == null || message.isBlank() ? "refused by the agent" : message);
+        if (CommandType.LAUNCH_INSTANCE.name().equals(command.commandType())) {
+            return instances.findById(command.instanceId())
+                    .flatMap(row -> workflows.reportLaunchRefused(row.clientId(), row.requestId(), outcome));
+        }
+        if (CommandType.TERMINATE_INSTANCE.name().equals(command.commandType())) {
+            return workflows.reportTerminationRefused(outcome);
+        }
+        return Mono.just(false);
     }
 
     private Mono<InstanceRow> own(String agentId, String anyId) {

@@ -4,6 +4,7 @@ import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import com.spotoptimizer.workflows.system.SearchAttributes;
@@ -115,6 +116,32 @@ public class LifecycleWorkflows {
             try {
                 client.newWorkflowStub(TerminateInstanceWorkflow.class, WorkflowIds.terminate(confirmation.instanceId()))
                         .confirmTerminated(confirmation);
+                return true;
+            } catch (WorkflowNotFoundException closed) {
+                return false;
+            }
+        });
+    }
+
+    /** An HTTP agent's failed LAUNCH_INSTANCE result ends the launch with EC2's reason. */
+    public Mono<Boolean> reportLaunchRefused(String clientId, String launchRequestId, Outcome outcome) {
+        return blocking(() -> {
+            try {
+                client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
+                        .reportLaunchRefused(outcome);
+                return true;
+            } catch (WorkflowNotFoundException closed) {
+                return false;
+            }
+        });
+    }
+
+    /** An HTTP agent's failed TERMINATE_INSTANCE result ends the termination with EC2's reason. */
+    public Mono<Boolean> reportTerminationRefused(Outcome outcome) {
+        return blocking(() -> {
+            try {
+                client.newWorkflowStub(TerminateInstanceWorkflow.class, WorkflowIds.terminate(outcome.instanceId()))
+                        .reportTerminationRefused(outcome);
                 return true;
             } catch (WorkflowNotFoundException closed) {
                 return false;

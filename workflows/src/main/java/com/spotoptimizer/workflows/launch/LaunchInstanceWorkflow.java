@@ -2,6 +2,7 @@ package com.spotoptimizer.workflows.launch;
 
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
@@ -23,6 +24,13 @@ public interface LaunchInstanceWorkflow {
     /** LAUNCH_CONFIRMED from the agent (Temporal or HTTP). Repeats change nothing. */
     @SignalMethod
     void confirmLaunched(LaunchConfirmation confirmation);
+
+    /**
+     * An HTTP agent reports that EC2 refused the launch (its command result). Ignored once the launch
+     * is confirmed: a refusal never undoes an instance that exists.
+     */
+    @SignalMethod
+    void reportLaunchRefused(Outcome outcome);
 
     /** Returns the instance once the launch request is recorded, so the API can answer 202. */
     @UpdateMethod

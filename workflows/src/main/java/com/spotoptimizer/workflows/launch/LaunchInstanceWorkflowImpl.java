@@ -128,6 +128,14 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     }
 
     @Override
+    public void reportLaunchRefused(Outcome outcome) {
+        if (confirmation == null && launchFailure == null && outcome != null && input != null
+                && input.instanceId().equals(outcome.instanceId())) {
+            launchFailure = outcome.reason();
+        }
+    }
+
+    @Override
     public void confirmLaunched(LaunchConfirmation confirmation) {
         if (this.confirmation == null && confirmation != null && input != null
                 && input.instanceId().equals(confirmation.instanceId())) {

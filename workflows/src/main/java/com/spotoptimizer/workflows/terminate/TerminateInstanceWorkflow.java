@@ -1,6 +1,7 @@
 package com.spotoptimizer.workflows.terminate;
 
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
@@ -21,6 +22,10 @@ public interface TerminateInstanceWorkflow {
     /** TERMINATE_CONFIRMED from the agent (Temporal or HTTP). Repeats change nothing. */
     @SignalMethod
     void confirmTerminated(TerminationConfirmation confirmation);
+
+    /** An HTTP agent reports that EC2 refused the termination (its command result). */
+    @SignalMethod
+    void reportTerminationRefused(Outcome outcome);
 
     /** Returns the instance once the termination request is recorded, so the API can answer 202. */
     @UpdateMethod

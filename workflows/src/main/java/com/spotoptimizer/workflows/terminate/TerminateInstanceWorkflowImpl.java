@@ -77,6 +77,14 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
     }
 
     @Override
+    public void reportTerminationRefused(Outcome outcome) {
+        if (confirmation == null && failure == null && outcome != null && input != null
+                && input.instanceId().equals(outcome.instanceId())) {
+            failure = outcome.reason();
+        }
+    }
+
+    @Override
     public void confirmTerminated(TerminationConfirmation confirmation) {
         if (this.confirmation == null && confirmation != null && input != null
                 && input.instanceId().equals(confirmation.instanceId())) {
