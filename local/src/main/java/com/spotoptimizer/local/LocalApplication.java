@@ -70,8 +70,9 @@ public final class LocalApplication implements Closeable {
         api = new SpringApplicationBuilder(ApiApplication.class).run(apiArgs.toArray(String[]::new));
         parts.push(api);
 
-        DemoAgent agent = DemoAgent.start(api, settings, ec2.endpoint());
-        parts.push(agent);
+        if (DemoAgent.enabled(api)) {
+            parts.push(DemoAgent.start(api, settings, ec2.endpoint()));
+        }
         log.info("Spot Optimizer is up: http://localhost:{}/ (client token demo-client-token)",
                 api.getEnvironment().getProperty("local.server.port", "8080"));
     }

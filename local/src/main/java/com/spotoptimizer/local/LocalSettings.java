@@ -13,9 +13,10 @@ import java.time.Duration;
  * <tr><td>SPOT_LOCAL_TEMPORAL_PORT</td><td>7233</td><td>in-process Temporal service port (for other agent-workers)</td></tr>
  * <tr><td>SPOT_LOCAL_EC2_PORT</td><td>8787</td><td>EC2 simulator port</td></tr>
  * <tr><td>SPOT_LOCAL_EC2_LAUNCH_DELAY / TERMINATE_DELAY</td><td>PT3S / PT2S</td><td>simulated pending→running, shutting-down→terminated</td></tr>
+ * <tr><td>SPOT_LOCAL_AGENT_POLL_INTERVAL</td><td>PT2S</td><td>demo-agent's DescribeInstances interval</td></tr>
  * </table>
  */
-record LocalSettings(
+public record LocalSettings(
         Path dataDirectory,
         String pgHost,
         int pgPort,
@@ -25,9 +26,10 @@ record LocalSettings(
         int temporalPort,
         int ec2Port,
         Duration ec2LaunchDelay,
-        Duration ec2TerminateDelay) {
+        Duration ec2TerminateDelay,
+        Duration agentPollInterval) {
 
-    static LocalSettings fromEnvironment() {
+    public static LocalSettings fromEnvironment() {
         return new LocalSettings(
                 Path.of(env("SPOT_LOCAL_DATA", ".local-data")),
                 env("SPOT_LOCAL_PG_HOST", "127.0.0.1"),
@@ -38,7 +40,8 @@ record LocalSettings(
                 Integer.parseInt(env("SPOT_LOCAL_TEMPORAL_PORT", "7233")),
                 Integer.parseInt(env("SPOT_LOCAL_EC2_PORT", "8787")),
                 Duration.parse(env("SPOT_LOCAL_EC2_LAUNCH_DELAY", "PT3S")),
-                Duration.parse(env("SPOT_LOCAL_EC2_TERMINATE_DELAY", "PT2S")));
+                Duration.parse(env("SPOT_LOCAL_EC2_TERMINATE_DELAY", "PT2S")),
+                Duration.parse(env("SPOT_LOCAL_AGENT_POLL_INTERVAL", "PT2S")));
     }
 
     private static String env(String name, String fallback) {

@@ -1,0 +1,86 @@
+package com.spotoptimizer.agent.ec2;
+
+import com.spotoptimizer.workflows.agent.OwnershipTags;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+
+/**
+ * The agent's DescribeInstances calls. All of them use filters, never {@code InstanceId.N}: a filter
+ * simply leaves out an instance that is not visible yet (EC2 is eventually consistent right after
+ * RunInstances), where an id list fails the whole call with {@code InvalidInstanceID.NotFound}.
+ * Pages are 1,000 instances, EC2's maximum.
+ */
+public final class InstanceQueries {
+
+    /**
+     * Up to this many ids are asked for by an {@code instance-id} filter; beyond it one scan of every
+     * instance carrying the ownership tag is cheaper than several id-filtered calls, and stays one call
+     * per 1,000 managed instances however many are in flight.
+     */
+    public static final int MAX_ID_FILTER_VALUES = 200;
+    static final int PAGE_SIZE = 1000;
+
+    public static final List<String> LIVE_STATES = List.of("pending", "running", "stopping", "stopped");
+
+    private final Ec2Client ec2;
+
+    public InstanceQueries(Ec2Client ec2) {
+        this.ec2 = ec2;
+    }
+
+    /** The current view of these instances; an id that is missing from the map is not visible (yet, or any more). */
+    public Map<String, Instance> byIds(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> wanted = Set.copyOf(ids);
+        List<Filter> filters = wanted.size() <= MAX_ID_FILTER_VALUES
+                ? List.of(filter("instance-id", wanted))
+                : List.of(filter("tag:" + OwnershipTags.MANAGED_BY, List.of(OwnershipTags.MANAGED_BY_VALUE)));
+        Map<String, Instance> found = new LinkedHashMap<>();
+        for (Instance instance : describe(filters)) {
+            if (wanted.contains(instance.instanceId())) {
+                found.put(instance.instanceId(), instance);
+            }
+        }
+        return found;
+    }
+
+    /** Instances launched with this ClientToken (a launch whose EC2 id was never confirmed). */
+    public List<Instance> byClientToken(String clientToken) {
+        return describe(List.of(filter("client-token", List.of(clientToken))));
+    }
+
+    /** Instances tagged with this stable instance id (every launch attempt for one row, whatever its type). */
+    public List<Instance> byStableId(String instanceId) {
+        return describe(List.of(filter("tag:" + OwnershipTags.INSTANCE_ID, List.of(instanceId))));
+    }
+
+    /** Every instance carrying this system's ownership tag in one of {@code states}. */
+    public List<Instance> managed(Collection<String> states) {
+        return describe(List.of(
+                filter("tag:" + OwnershipTags.MANAGED_BY, List.of(OwnershipTags.MANAGED_BY_VALUE)),
+                filter("instance-state-name", states)));
+    }
+
+    private List<Instance> describe(List<Filter> filters) {
+        DescribeInstancesRequest request = DescribeInstancesRequest.builder()
+                .filters(filters).maxResults(PAGE_SIZE).build();
+        List<Instance> instances = new ArrayList<>();
+        ec2.describeInstancesPaginator(request).reservations()
+                .forEach(reservation -> instances.addAll(reservation.instances()));
+        return instances;
+    }
+
+    private static Filter filter(String name, Collection<String> values) {
+        return Filter.builder().name(name).values(values).build();
+    }
+}

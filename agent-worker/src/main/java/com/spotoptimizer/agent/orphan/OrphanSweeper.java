@@ -1,0 +1,153 @@
+package com.spotoptimizer.agent.orphan;
+
+import com.spotoptimizer.agent.ec2.Ec2Errors;
+import com.spotoptimizer.agent.ec2.InstanceQueries;
+import com.spotoptimizer.agent.system.Ec2Metrics;
+import com.spotoptimizer.workflows.agent.OwnershipTags;
+import com.spotoptimizer.workflows.orphan.OrphanCheckWorkflow;
+import com.spotoptimizer.workflows.orphan.TaggedInstance;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * Nothing leaked: finds instances that carry this system's ownership tag but have no live row (none at
+ * all, or one that says terminated, failed or timed out) and terminates those older than the grace
+ * period. The agent has no database, so it asks the control plane through {@code OrphanCheckWorkflow} on
+ * the control-plane task queue. Instances this agent is watching right now are its own work in flight and
+ * are not asked about. The count found by the last sweep is the {@code spot_orphan_instances} gauge.
+ */
+public final class OrphanSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(OrphanSweeper.class);
+    /** Candidates per check, so one workflow's input stays far below Temporal's payload limit. */
+    static final int CHECK_BATCH = 1000;
+    private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(2);
+
+    /** What one sweep found and did. */
+    public record Report(int candidates, List<TaggedInstance> orphans, List<String> terminated) {
+    }
+
+    private final String agentId;
+    private final Ec2Client ec2;
+    private final InstanceQueries queries;
+    private final WorkflowClient client;
+    private final String controlPlaneTaskQueue;
+    private final Duration gracePeriod;
+    private final Ec2Metrics metrics;
+    private final Clock clock;
+    private final Supplier<Set<String>> inFlight;
+
+    public OrphanSweeper(String agentId, Ec2Client ec2, InstanceQueries queries, WorkflowClient client,
+                         String controlPlaneTaskQueue, Duration gracePeriod, Ec2Metrics metrics, Clock clock,
+                         Supplier<Set<String>> inFlight) {
+        this.agentId = agentId;
+        this.ec2 = ec2;
+        this.queries = queries;
+        this.client = client;
+        this.controlPlaneTaskQueue = controlPlaneTaskQueue;
+        this.gracePeriod = gracePeriod;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.inFlight = inFlight;
+    }
+
+    public Report sweepOnce() {
+        Set<String> watched = inFlight.get();
+        Map<String, Instant> launchTimes = new HashMap<>();
+        List<TaggedInstance> candidates = new ArrayList<>();
+        for (Instance instance : queries.managed(InstanceQueries.LIVE_STATES)) {
+            if (watched.contains(instance.instanceId())) {
+                continue;
+            }
+            launchTimes.put(instance.instanceId(), instance.launchTime());
+            candidates.add(tagged(instance));
+        }
+        List<TaggedInstance> orphans = new ArrayList<>();
+        for (int from = 0; from < candidates.size(); from += CHECK_BATCH) {
+            orphans.addAll(check(candidates.subList(from, Math.min(candidates.size(), from + CHECK_BATCH)),
+                    from / CHECK_BATCH));
+        }
+        metrics.orphansFound(orphans.size());
+
+        Instant cutoff = clock.instant().minus(gracePeriod);
+        List<TaggedInstance> due = orphans.stream()
+                .filter(o -> {
+                    Instant launched = launchTimes.get(o.ec2InstanceId());
+                    return launched != null && !launched.isAfter(cutoff);
+                })
+                .toList();
+        List<String> terminated = terminate(due);
+        log.info("Orphan sweep done agent_id={} candidates={} orphans={} terminated={}", agentId, candidates.size(),
+                orphans.size(), terminated.size());
+        return new Report(candidates.size(), List.copyOf(orphans), terminated);
+    }
+
+    private List<TaggedInstance> check(List<TaggedInstance> batch, int batchNumber) {
+        OrphanCheckWorkflow check = client.newWorkflowStub(OrphanCheckWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(controlPlaneTaskQueue)
+                .setWorkflowId("orphan-check-" + agentId + "-" + clock.millis() + (batchNumber == 0 ? "" : "-" + batchNumber))
+                .setWorkflowExecutionTimeout(CHECK_TIMEOUT)
+                .build());
+        List<TaggedInstance> orphans = check.check(agentId, List.copyOf(batch));
+        return orphans == null ? List.of() : orphans;
+    }
+
+    private List<String> terminate(List<TaggedInstance> due) {
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = due.stream().map(TaggedInstance::ec2InstanceId).toList();
+        List<String> terminated = new ArrayList<>();
+        try {
+            ec2.terminateInstances(r -> r.instanceIds(ids));
+            terminated.addAll(ids);
+        } catch (SdkException e) {
+            if (!Ec2Errors.isNotFound(e)) {
+                throw e;
+            }
+            // One id vanished since the scan and EC2 refuses the whole batch: go one by one.
+            for (String id : ids) {
+                try {
+                    ec2.terminateInstances(r -> r.instanceIds(id));
+                    terminated.add(id);
+                } catch (SdkException one) {
+                    log.warn("Orphan not terminated ec2_instance_id={} code={}", id, Ec2Errors.code(one));
+                }
+            }
+        }
+        for (TaggedInstance orphan : due) {
+            if (terminated.contains(orphan.ec2InstanceId())) {
+                log.warn("Orphan terminated instance_id={} ec2_instance_id={} client_id={} request_id={} state={}",
+                        orphan.instanceId(), orphan.ec2InstanceId(), orphan.clientId(), orphan.requestId(),
+                        orphan.state());
+            }
+        }
+        metrics.orphansTerminated(terminated.size());
+        return terminated;
+    }
+
+    private static TaggedInstance tagged(Instance instance) {
+        Map<String, String> tags = new HashMap<>();
+        for (Tag tag : instance.tags()) {
+            tags.put(tag.key(), tag.value());
+        }
+        return new TaggedInstance(instance.instanceId(), tags.get(OwnershipTags.INSTANCE_ID),
+                tags.get(OwnershipTags.CLIENT_ID), tags.get(OwnershipTags.REQUEST_ID),
+                instance.state() == null ? null : instance.state().nameAsString());
+    }
+}

@@ -1,0 +1,57 @@
+package com.spotoptimizer.agent.system;
+
+import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.terminate.TerminateInstanceWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LAUNCH_CONFIRMED and TERMINATE_CONFIRMED: the signals that tell a lifecycle workflow what EC2 reports.
+ * A workflow that already closed (it gave up, or a repeat) makes a signal moot, not an error; any other
+ * failure propagates so the caller tries again on its next poll (repeats change nothing).
+ */
+public final class Confirmations {
+
+    private static final Logger log = LoggerFactory.getLogger(Confirmations.class);
+
+    private final WorkflowClient client;
+    private final Clock clock;
+
+    public Confirmations(WorkflowClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    public void launched(String workflowId, String instanceId, String ec2InstanceId) {
+        try {
+            client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
+                    .confirmLaunched(new LaunchConfirmation(instanceId, ec2InstanceId, clock.instant()));
+            log.info("Launch confirmed instance_id={} ec2_instance_id={} workflow_id={}", instanceId, ec2InstanceId,
+                    workflowId);
+        } catch (WorkflowNotFoundException e) {
+            log.info("Launch confirmation found no open workflow instance_id={} ec2_instance_id={} workflow_id={}",
+                    instanceId, ec2InstanceId, workflowId);
+        }
+    }
+
+    public void terminated(String workflowId, String instanceId, String ec2InstanceId) {
+        try {
+            client.newWorkflowStub(TerminateInstanceWorkflow.class, workflowId)
+                    .confirmTerminated(new TerminationConfirmation(instanceId, ec2InstanceId, clock.instant()));
+            log.info("Termination confirmed instance_id={} ec2_instance_id={} workflow_id={}", instanceId,
+                    ec2InstanceId, workflowId);
+        } catch (WorkflowNotFoundException e) {
+            log.info("Termination confirmation found no open workflow instance_id={} ec2_instance_id={} workflow_id={}",
+                    instanceId, ec2InstanceId, workflowId);
+        }
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+}

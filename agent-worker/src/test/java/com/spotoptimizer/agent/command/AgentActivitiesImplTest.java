@@ -1,0 +1,225 @@
+package com.spotoptimizer.agent.command;
+
+import static com.spotoptimizer.agent.testing.AgentTestEnvironment.CLIENT_ID;
+import static com.spotoptimizer.agent.testing.AgentTestEnvironment.awaitUntil;
+import static com.spotoptimizer.agent.testing.AgentTestEnvironment.counter;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.spotoptimizer.agent.AgentRuntime;
+import com.spotoptimizer.agent.ec2.Ec2ClientFactory;
+import com.spotoptimizer.agent.system.Ec2Metrics;
+import com.spotoptimizer.agent.testing.AgentTestEnvironment;
+import com.spotoptimizer.ec2sim.Ec2Faults;
+import com.spotoptimizer.ec2sim.SimCall;
+import com.spotoptimizer.ec2sim.SimInstance;
+import com.spotoptimizer.workflows.agent.ClientTokens;
+import com.spotoptimizer.workflows.agent.LaunchSpec;
+import com.spotoptimizer.workflows.agent.OwnershipTags;
+import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
+import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * Launch and terminate through the real workflows, the real agent and the real SDK against the EC2
+ * simulator: every assertion on EC2 reads the simulator's ground truth.
+ */
+class AgentActivitiesImplTest {
+
+    private static AgentTestEnvironment test;
+    private static MeterRegistry meters;
+    private static AgentRuntime agent;
+    private static Ec2Client ec2;
+
+    @BeforeAll
+    static void start() {
+        test = new AgentTestEnvironment(AgentTestEnvironment.fastSimulator());
+        meters = AgentTestEnvironment.meters();
+        agent = test.startAgent(meters);
+        ec2 = Ec2ClientFactory.create(test.agentProperties().ec2(), new Ec2Metrics(new SimpleMeterRegistry()));
+    }
+
+    @AfterAll
+    static void stop() {
+        ec2.close();
+        agent.close();
+        test.close();
+    }
+
+    @BeforeEach
+    void resetSimulator() {
+        test.sim.reset();
+    }
+
+    @Test
+    void launchConfirmsWithTheRealEc2InstanceIdOnceRunning() {
+        LaunchInstanceInput input = test.launchInput("m5.large");
+        test.startLaunch(input);
+
+        test.awaitStatus(input.instanceId(), "running_primary");
+
+        List<SimInstance> instances = test.instancesOf(input.instanceId());
+        assertThat(instances).hasSize(1);
+        SimInstance instance = instances.get(0);
+        assertThat(instance.state()).isEqualTo("running");
+        assertThat(test.lifecycle.row(input.instanceId()).ec2InstanceId()).isEqualTo(instance.instanceId());
+        assertThat(test.lifecycle.launchConfirmations(input.instanceId()))
+                .extracting(LaunchConfirmation::ec2InstanceId).containsOnly(instance.instanceId());
+        assertThat(instance.clientToken())
+                .isEqualTo(ClientTokens.forLaunch(CLIENT_ID, input.requestId(), "m5.large"));
+        assertThat(instance.tags()).containsEntry(OwnershipTags.MANAGED_BY, OwnershipTags.MANAGED_BY_VALUE)
+                .containsEntry(OwnershipTags.INSTANCE_ID, input.instanceId())
+                .containsEntry(OwnershipTags.CLIENT_ID, CLIENT_ID)
+                .containsEntry(OwnershipTags.REQUEST_ID, input.requestId())
+                .containsEntry("team", "ml");
+        assertThat(instance.spot()).isTrue();
+        assertThat(instance.instanceType()).isEqualTo("m5.large");
+        assertThat(test.closedLaunchResult(input).status()).isEqualTo("running_primary");
+        assertThat(counter(meters, "spot.ec2.calls", "action", "RunInstances", "outcome", "ok")).isPositive();
+    }
+
+    @Test
+    void terminateConfirmsWhenEc2ReportsTerminated() {
+        LaunchInstanceInput input = test.launchInput("m5.large");
+        test.startLaunch(input);
+        test.awaitStatus(input.instanceId(), "running_primary");
+        String ec2Id = test.lifecycle.row(input.instanceId()).ec2InstanceId();
+
+        test.startTermination(test.terminateInput(input));
+
+        test.awaitStatus(input.instanceId(), "terminated");
+        assertThat(test.sim.instance(ec2Id)).get().extracting(SimInstance::state).isEqualTo("terminated");
+        assertThat(test.lifecycle.terminationConfirmations(input.instanceId()))
+                .extracting(TerminationConfirmation::ec2InstanceId).containsOnly(ec2Id);
+    }
+
+    @Test
+    void terminateWithoutEc2IdFindsTheInstanceByItsClientToken() {
+        String instanceId = UUID.randomUUID().toString();
+        String requestId = "req-" + instanceId.substring(0, 8);
+        // The launch never confirmed: EC2 has the instance, the row has no EC2 id.
+        String ec2Id = ec2.runInstances(r -> r.imageId("ami-0123456789abcdef0").instanceType("c5.large")
+                .minCount(1).maxCount(1).clientToken(ClientTokens.forLaunch(CLIENT_ID, requestId, "c5.large"))
+                .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
+                        .tags(Tag.builder().key(OwnershipTags.MANAGED_BY).value(OwnershipTags.MANAGED_BY_VALUE).build())
+                        .build()))
+                .instances().get(0).instanceId();
+        test.lifecycle.seed(instanceId, CLIENT_ID, requestId, "c5.large", "launch_timed_out", null);
+        LaunchInstanceInput launch = launchOf(instanceId, requestId, "c5.large");
+        awaitUntil("instance visible", () -> test.sim.instance(ec2Id).isPresent());
+
+        test.startTermination(test.terminateInput(launch));
+
+        test.awaitStatus(instanceId, "terminated");
+        assertThat(test.lifecycle.row(instanceId).ec2InstanceId()).isEqualTo(ec2Id);
+        awaitUntil("instance terminated in EC2", () -> test.sim.instance(ec2Id).get().state().equals("terminated"));
+    }
+
+    @Test
+    void terminateWithoutEc2IdConfirmsAtOnceWhenNothingWasLaunched() {
+        String instanceId = UUID.randomUUID().toString();
+        String requestId = "req-" + instanceId.substring(0, 8);
+        test.lifecycle.seed(instanceId, CLIENT_ID, requestId, "c5.large", "launch_timed_out", null);
+
+        test.startTermination(test.terminateInput(launchOf(instanceId, requestId, "c5.large")));
+
+        test.awaitStatus(instanceId, "terminated");
+        assertThat(test.lifecycle.terminationConfirmations(instanceId))
+                .extracting(TerminationConfirmation::ec2InstanceId).containsOnlyNulls();
+        assertThat(test.sim.callCount("TerminateInstances")).isZero();
+    }
+
+    @Test
+    void insufficientCapacityEndsTheLaunchWithThatReasonWithoutRetrying() {
+        double before = counter(meters, "spot.ec2.errors", "action", "RunInstances", "code", "InsufficientInstanceCapacity");
+        test.sim.faults().insufficientCapacity(1);
+        LaunchInstanceInput input = test.launchInput("p4d.24xlarge");
+        test.startLaunch(input);
+
+        test.awaitStatus(input.instanceId(), "launch_failed");
+
+        InstanceSnapshot row = test.lifecycle.row(input.instanceId());
+        assertThat(row.failureReason()).startsWith("InsufficientInstanceCapacity: We currently do not have sufficient");
+        assertThat(test.sim.instances()).isEmpty();
+        // EC2 sends this refusal as HTTP 500: neither the SDK nor Temporal may retry it.
+        assertThat(test.sim.callCount("RunInstances")).isEqualTo(1);
+        assertThat(counter(meters, "spot.ec2.errors", "action", "RunInstances", "code", "InsufficientInstanceCapacity"))
+                .isEqualTo(before + 1);
+        assertThat(test.closedLaunchResult(input).reason()).startsWith("InsufficientInstanceCapacity");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            Ec2Faults.INVALID_IMAGE_PREFIX + "-1, InvalidParameterValue",
+            Ec2Faults.DENIED_IMAGE_PREFIX + "-1, UnauthorizedOperation"})
+    void refusedLaunchEndsWithAReasonAUserCanRead(String imageId, String reason) {
+        LaunchInstanceInput input = test.launchInput("m5.large", new LaunchSpec(imageId, null, "spot", Map.of()));
+        test.startLaunch(input);
+
+        test.awaitStatus(input.instanceId(), "launch_failed");
+
+        assertThat(test.lifecycle.row(input.instanceId()).failureReason()).startsWith(reason + ": ");
+        assertThat(test.sim.instances()).isEmpty();
+    }
+
+    @Test
+    void throttlingStormStillLaunchesExactlyOneInstance() {
+        double before = counter(meters, "spot.ec2.errors", "action", "RunInstances", "code", "RequestLimitExceeded");
+        test.sim.faults().throttleNext(5);
+        LaunchInstanceInput input = test.launchInput("m5.large");
+        test.startLaunch(input);
+
+        test.awaitStatus(input.instanceId(), "running_primary");
+
+        List<SimInstance> instances = test.instancesOf(input.instanceId());
+        assertThat(instances).hasSize(1);
+        assertThat(test.lifecycle.row(input.instanceId()).ec2InstanceId()).isEqualTo(instances.get(0).instanceId());
+        // Each throttled attempt is counted, including those the SDK retried away.
+        assertThat(counter(meters, "spot.ec2.errors", "action", "RunInstances", "code", "RequestLimitExceeded"))
+                .isEqualTo(before + 5);
+    }
+
+    @Test
+    void notYetVisibleRightAfterLaunchDoesNotFailTheLaunch() {
+        test.sim.faults().consistencyWindow(Duration.ofMillis(600)).launchDelay(Duration.ofMillis(100));
+        try {
+            LaunchInstanceInput input = test.launchInput("m5.large");
+            test.startLaunch(input);
+
+            test.awaitStatus(input.instanceId(), "running_primary");
+
+            assertThat(test.instancesOf(input.instanceId())).hasSize(1);
+            List<SimCall> describes = test.sim.calls().stream()
+                    .filter(c -> c.action().equals("DescribeInstances")).toList();
+            // Several polls found nothing yet; none of them was an error.
+            assertThat(describes.size()).isGreaterThan(2);
+            assertThat(describes).extracting(SimCall::outcome).containsOnly("ok");
+        } finally {
+            test.sim.faults().clear();
+        }
+    }
+
+    private LaunchInstanceInput launchOf(String instanceId, String requestId, String instanceType) {
+        LaunchInstanceInput template = test.launchInput(instanceType);
+        return new LaunchInstanceInput(instanceId, CLIENT_ID, template.agentId(), template.transport(),
+                template.agentTaskQueue(), requestId, template.requestFingerprint(), instanceType, "primary",
+                template.spec(), "{}", template.requestedAt(), template.confirmationTimeout(),
+                template.lateConfirmationWindow(), template.terminationTimeout());
+    }
+}

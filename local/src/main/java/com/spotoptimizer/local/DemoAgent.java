@@ -1,0 +1,40 @@
+package com.spotoptimizer.local;
+
+import com.spotoptimizer.agent.AgentRuntime;
+import com.spotoptimizer.agent.system.AgentProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.client.WorkflowClient;
+import java.net.URI;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The built-in agent-worker of the local mode: {@code demo-agent}, calling the EC2 simulator. It joins
+ * Temporal through the API's client exactly as a separate agent-worker process would through its own.
+ */
+final class DemoAgent implements AutoCloseable {
+
+    private final AgentRuntime runtime;
+
+    private DemoAgent(AgentRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    static DemoAgent start(ConfigurableApplicationContext api, LocalSettings settings, URI ec2Endpoint) {
+        var env = api.getEnvironment();
+        String agentId = env.getProperty("spot.local.demo-agent.agent-id", "demo-agent");
+        AgentProperties properties = AgentProperties.defaults(agentId)
+                .withEc2(AgentProperties.Ec2.endpoint(ec2Endpoint.toString(), "local", "local"))
+                .withPollInterval(settings.agentPollInterval());
+        return new DemoAgent(AgentRuntime.start(properties, api.getBean(WorkflowClient.class),
+                api.getBean(MeterRegistry.class)));
+    }
+
+    static boolean enabled(ConfigurableApplicationContext api) {
+        return api.getEnvironment().getProperty("spot.local.demo-agent.enabled", Boolean.class, true);
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}
