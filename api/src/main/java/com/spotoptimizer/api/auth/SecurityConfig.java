@@ -9,6 +9,7 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 
 /**
  * Bearer tokens for clients and agents. Client endpoints need a client token, agent endpoints an
@@ -17,6 +18,13 @@ import org.springframework.security.web.server.authorization.ServerAccessDeniedH
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 public class SecurityConfig {
+
+    /** Requests the firewall refuses (encoded slashes or percent signs, ...) get a problem document too. */
+    @Bean
+    ServerExchangeRejectedHandler rejectedRequests(ProblemWriter problems) {
+        return (exchange, e) -> problems.write(exchange, HttpStatus.BAD_REQUEST, "rejected-request", "Request rejected",
+                "the request URL or headers are not allowed");
+    }
 
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, TokenIntrospector introspector, ProblemWriter problems) {
@@ -33,10 +41,14 @@ public class SecurityConfig {
                 .authorizeExchange(auth -> auth
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info").permitAll()
                         .pathMatchers("/v3/api-docs/**").permitAll()
+                        // The fleet page (ui module, classpath:/static); it signs in with a client token itself.
+                        .pathMatchers("/", "/index.html", "/assets/**", "/favicon.svg").permitAll()
                         .pathMatchers("/api/agents/**").hasAuthority(TokenIntrospector.ROLE_AGENT)
                         .pathMatchers("/api/client/**").hasAuthority(TokenIntrospector.ROLE_CLIENT)
-                        // The stream itself accepts a short-lived ticket instead (browsers cannot send headers).
+                        // The stream itself accepts a short-lived ticket instead (browsers cannot send headers);
+                        // it checks the bearer token or the ticket itself (EventStreamController).
                         .pathMatchers("/api/events/stream/**").permitAll()
+                        .pathMatchers("/api/events/tickets").hasAuthority(TokenIntrospector.ROLE_CLIENT)
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .oauth2ResourceServer(rs -> rs

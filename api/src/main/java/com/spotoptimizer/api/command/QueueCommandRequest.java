@@ -1,6 +1,7 @@
 package com.spotoptimizer.api.command;
 
 import com.spotoptimizer.api.instance.Ids;
+import com.spotoptimizer.api.system.NulFree;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,6 +17,6 @@ public record QueueCommandRequest(
                 message = "must be MANUAL_SWITCH, ML_URGENT_SWITCH, ML_NORMAL_SWITCH or SCHEDULED_MAINTENANCE")
         String commandType,
         @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String requestId,
-        @Size(max = 64) String instanceId,
-        Map<String, Object> metadata) {
+        @NulFree @Size(max = 64) String instanceId,
+        @NulFree Map<String, Object> metadata) {
 }

@@ -1,5 +1,6 @@
 package com.spotoptimizer.api.instance;
 
+import com.spotoptimizer.api.system.NulFree;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -12,5 +13,5 @@ public record LaunchRequest(
                 message = "must be an EC2 instance type such as t3.micro") String instanceType,
         @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String requestId,
         @Pattern(regexp = "^(primary|replica)$", message = "must be primary or replica") String role,
-        Map<String, Object> metadata) {
+        @NulFree Map<String, Object> metadata) {
 }

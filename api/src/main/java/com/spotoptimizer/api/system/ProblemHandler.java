@@ -92,6 +92,38 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return respondObject(Problems.detail(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", reason));
     }
 
+    /**
+     * Problems the framework builds itself (415, 405, 413 while decoding, 404 for unknown paths) carry
+     * {@code about:blank} and sometimes no detail: give them a stable type and a detail like ours.
+     */
+    @Override
+    protected Mono<ResponseEntity<Object>> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        if (body instanceof ProblemDetail problem) {
+            HttpStatus code = HttpStatus.resolve(problem.getStatus());
+            if (code != null && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+                problem.setType(Problems.type(slug(code)));
+            }
+            if (code != null && (problem.getDetail() == null || problem.getDetail().isBlank())) {
+                problem.setDetail(code == HttpStatus.CONTENT_TOO_LARGE ? "request body exceeds the limit"
+                        : code.getReasonPhrase());
+            }
+        }
+        return super.createResponseEntity(body, headers, status, exchange);
+    }
+
+    private static String slug(HttpStatus code) {
+        return switch (code) {
+            case BAD_REQUEST -> "invalid-request";
+            case NOT_FOUND -> "not-found";
+            case METHOD_NOT_ALLOWED -> "method-not-allowed";
+            case NOT_ACCEPTABLE -> "not-acceptable";
+            case CONTENT_TOO_LARGE -> "body-too-large";
+            case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
+            default -> "http-" + code.value();
+        };
+    }
+
     private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {

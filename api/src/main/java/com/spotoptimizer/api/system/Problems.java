@@ -28,9 +28,14 @@ public final class Problems {
         return new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, field);
     }
 
+    /** The stable {@code type} URI of a problem. */
+    public static URI type(String slug) {
+        return URI.create(BASE + slug);
+    }
+
     public static ProblemDetail detail(HttpStatus status, String slug, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(BASE + slug));
+        problem.setType(type(slug));
         problem.setTitle(title);
         return problem;
     }
