@@ -5,6 +5,7 @@ import com.spotoptimizer.agent.system.AgentProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -22,9 +23,13 @@ final class DemoAgent implements AutoCloseable {
     static DemoAgent start(ConfigurableApplicationContext api, LocalSettings settings, URI ec2Endpoint) {
         var env = api.getEnvironment();
         String agentId = env.getProperty("spot.local.demo-agent.agent-id", "demo-agent");
+        String token = env.getProperty("spot.local.demo-agent.token", "demo-agent-token");
+        String apiUrl = "http://127.0.0.1:" + env.getProperty("local.server.port", "8080");
         AgentProperties properties = AgentProperties.defaults(agentId)
                 .withEc2(AgentProperties.Ec2.endpoint(ec2Endpoint.toString(), "local", "local"))
-                .withPollInterval(settings.agentPollInterval());
+                .withPollInterval(settings.agentPollInterval())
+                // Heartbeats over HTTP, as a deployed agent-worker does, so the agent shows online.
+                .withApi(new AgentProperties.Api(apiUrl, token, Duration.ofSeconds(15)));
         return new DemoAgent(AgentRuntime.start(properties, api.getBean(WorkflowClient.class),
                 api.getBean(MeterRegistry.class)));
     }

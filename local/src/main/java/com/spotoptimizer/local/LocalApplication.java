@@ -27,6 +27,8 @@ public final class LocalApplication implements Closeable {
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private ConfigurableApplicationContext api;
     private Ec2Simulator ec2;
+    private LocalSettings settings;
+    private DemoAgent demoAgent;
 
     public static void main(String[] args) throws Exception {
         LocalApplication app = start(LocalSettings.fromEnvironment(), args);
@@ -56,7 +58,9 @@ public final class LocalApplication implements Closeable {
         ec2 = Ec2Simulator.start(Ec2SimulatorConfig.defaults()
                 .withPort(settings.ec2Port())
                 .withLaunchDelay(settings.ec2LaunchDelay())
-                .withTerminateDelay(settings.ec2TerminateDelay()));
+                .withTerminateDelay(settings.ec2TerminateDelay())
+                // A fresh id sequence per run: a kept database must not meet yesterday's EC2 ids again.
+                .withRandomSeed(System.nanoTime()));
         parts.push(ec2);
         log.info("Started EC2 simulator endpoint={}", ec2.endpoint());
 
@@ -70,8 +74,10 @@ public final class LocalApplication implements Closeable {
         api = new SpringApplicationBuilder(ApiApplication.class).run(apiArgs.toArray(String[]::new));
         parts.push(api);
 
+        this.settings = settings;
         if (DemoAgent.enabled(api)) {
-            parts.push(DemoAgent.start(api, settings, ec2.endpoint()));
+            startDemoAgent();
+            parts.push(this::stopDemoAgent);
         }
         log.info("Spot Optimizer is up: http://localhost:{}/ (client token demo-client-token)",
                 api.getEnvironment().getProperty("local.server.port", "8080"));
@@ -83,6 +89,24 @@ public final class LocalApplication implements Closeable {
 
     public Ec2Simulator ec2() {
         return ec2;
+    }
+
+    /**
+     * Stops the demo-agent as a redeployed or crashed agent-worker stops: its in-flight launches and
+     * terminations go back to Temporal, to be resumed by the next agent of its task queue. For tests.
+     */
+    public synchronized void stopDemoAgent() {
+        if (demoAgent != null) {
+            demoAgent.close();
+            demoAgent = null;
+        }
+    }
+
+    /** Starts a fresh demo-agent (a restarted agent-worker process); nothing if one is running. */
+    public synchronized void startDemoAgent() {
+        if (demoAgent == null) {
+            demoAgent = DemoAgent.start(api, settings, ec2.endpoint());
+        }
     }
 
     @Override
