@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
 
     private static final Logger log = Workflow.getLogger(LaunchInstanceWorkflowImpl.class);
+    /** Version marker: a Temporal agent's launch cut off by the timeout is reclaimed by ClientToken. */
+    static final String RECLAIM_UNCONFIRMED = "reclaim-unconfirmed-launch";
 
     private final LifecycleActivities lifecycle = ActivityStubs.lifecycle();
 
@@ -34,6 +36,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private boolean terminationRecorded;
     private String launchFailure;
     private boolean agentGaveUp;
+    /** The agent's work ended without telling what it did (cut off by the timeout): it may have launched. */
+    private boolean agentMayHaveLaunched;
     private String phase = "recording";
 
     @Override
@@ -46,6 +50,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         Workflow.await(input.confirmationTimeout(), () -> confirmation != null || launchFailure != null);
         if (confirmation == null && launchFailure == null && agentWork != null) {
             // The agent must not keep polling EC2 for a launch we have given up on.
+            agentMayHaveLaunched |= !agentGaveUp;
             agentWork.cancel();
         }
         // From here on the outcome is being decided: a termination request now goes to the termination
@@ -85,6 +90,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                 agentGaveUp = true;
                 if (failure != null && confirmation == null) {
                     launchFailure = ActivityStubs.nonRetryableReason(failure);
+                    // Timed out or cancelled rather than refused: RunInstances may have run.
+                    agentMayHaveLaunched |= launchFailure == null;
                 }
                 return null;
             });
@@ -109,6 +116,12 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                 () -> confirmation != null || terminationRequest != null
                         || (input.transport() == Transport.TEMPORAL && agentGaveUp));
         if (!late || (confirmation == null && terminationRequest == null)) {
+            if (late && agentMayHaveLaunched
+                    && Workflow.getVersion(RECLAIM_UNCONFIRMED, Workflow.DEFAULT_VERSION, 1) == 1) {
+                // The agent was cut off mid-launch and stopped watching, so no late confirmation will come: an
+                // instance it launched would run on, unowned. Terminate by ClientToken (finding none is done).
+                terminate("launch timed out; reclaiming any instance it started");
+            }
             return;
         }
         if (confirmation != null) {

@@ -61,11 +61,14 @@ public final class ActivityStubs {
 
     /**
      * The reason a failed agent activity gives, or null when it merely timed out or was cancelled
-     * (the workflow's own timeout tells that story).
+     * (the workflow's own timeout tells that story). A retryable failure (a throttle, an agent handing its
+     * work back on shutdown) that ends the activity only because no retry fits in its time any more is
+     * such a timeout too, not a refusal: Temporal reports it with the last attempt's failure.
      */
     public static String nonRetryableReason(Throwable failure) {
         Throwable cause = failure instanceof ActivityFailure ? failure.getCause() : failure;
-        if (cause instanceof ApplicationFailure application) {
+        if (cause instanceof ApplicationFailure application
+                && (application.isNonRetryable() || FailureTypes.NON_RETRYABLE_EC2.contains(application.getType()))) {
             String message = application.getOriginalMessage();
             return message == null || message.isBlank() ? application.getType() : application.getType() + ": " + message;
         }
