@@ -4,8 +4,13 @@ import com.spotoptimizer.db.system.JsonText;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import reactor.core.publisher.Mono;
 
 /**
@@ -13,6 +18,12 @@ import reactor.core.publisher.Mono;
  * ({@code clients.last_event_id}), incremented under its row lock: writers of one client are
  * serialized until commit, so ids are handed out in commit order and readers never skip one.
  * The NOTIFY is delivered at commit; PostgreSQL folds repeats within a transaction into one.
+ *
+ * <p>Always call it inside a transaction: outside one, the counter update would commit before the
+ * row exists and a concurrent writer could commit a higher id first.
+ *
+ * <p>An optional {@link EventPublishedListener} hears about each row after its transaction commits
+ * (a rolled-back event is never counted as published).
  */
 @Component
 public class EventAppender {
@@ -20,9 +31,16 @@ public class EventAppender {
     public static final String CHANNEL = "spot_events";
 
     private final DatabaseClient db;
+    private final ObjectProvider<EventPublishedListener> listeners;
 
     public EventAppender(DatabaseClient db) {
+        this(db, null);
+    }
+
+    @Autowired
+    public EventAppender(DatabaseClient db, ObjectProvider<EventPublishedListener> listeners) {
         this.db = db;
+        this.listeners = listeners;
     }
 
     public Mono<EventRow> append(String clientId, String type, UUID instanceId, Map<String, Object> data, Instant at) {
@@ -39,7 +57,30 @@ public class EventAppender {
                     insert = instanceId == null ? insert.bindNull("instance", UUID.class) : insert.bind("instance", instanceId);
                     return insert.then()
                             .then(db.sql("SELECT pg_notify('" + CHANNEL + "', :client)").bind("client", clientId).then())
-                            .thenReturn(new EventRow(clientId, id, type, instanceId, json, at));
+                            .thenReturn(new EventRow(clientId, id, type, instanceId, json, at))
+                            .flatMap(row -> afterCommit(row).thenReturn(row));
                 });
+    }
+
+    private Mono<Void> afterCommit(EventRow row) {
+        EventPublishedListener listener = listeners == null ? null : listeners.getIfAvailable();
+        if (listener == null) {
+            return Mono.empty();
+        }
+        return TransactionSynchronizationManager.forCurrentTransaction()
+                .flatMap(sync -> {
+                    if (!sync.isSynchronizationActive()) {
+                        listener.published(row);
+                        return Mono.<Void>empty();
+                    }
+                    sync.registerSynchronization(new TransactionSynchronization() {
+                        @Override
+                        public Mono<Void> afterCommit() {
+                            return Mono.fromRunnable(() -> listener.published(row));
+                        }
+                    });
+                    return Mono.<Void>empty();
+                })
+                .onErrorResume(NoTransactionException.class, e -> Mono.fromRunnable(() -> listener.published(row)));
     }
 }

@@ -2,6 +2,8 @@ package com.spotoptimizer.db.event;
 
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -37,6 +39,27 @@ public class EventReader {
     public Mono<Long> lastEventId(String clientId) {
         return db.sql("SELECT last_event_id FROM clients WHERE client_id = :client")
                 .bind("client", clientId).map(r -> r.get("last_event_id", Long.class)).one();
+    }
+
+    /** The client's newest id and retention mark, read together (one row, one snapshot). */
+    public Mono<StreamPosition> position(String clientId) {
+        return db.sql("SELECT client_id, last_event_id, pruned_through_id FROM clients WHERE client_id = :client")
+                .bind("client", clientId)
+                .map(r -> new StreamPosition(r.get("client_id", String.class), r.get("last_event_id", Long.class),
+                        r.get("pruned_through_id", Long.class)))
+                .one();
+    }
+
+    /** The newest id of each of these clients: one query, however many clients (the streams' polling backstop). */
+    public Mono<Map<String, Long>> lastEventIds(Collection<String> clientIds) {
+        if (clientIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return db.sql("SELECT client_id, last_event_id FROM clients WHERE client_id = ANY(:clients)")
+                .bind("clients", clientIds.toArray(String[]::new))
+                .map(r -> Map.entry(r.get("client_id", String.class), r.get("last_event_id", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     static EventRow map(Readable r) {

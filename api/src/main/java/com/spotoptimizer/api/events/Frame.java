@@ -1,0 +1,50 @@
+package com.spotoptimizer.api.events;
+
+import com.spotoptimizer.db.event.EventRow;
+import com.spotoptimizer.db.event.EventTypes;
+import com.spotoptimizer.db.system.JsonText;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.codec.ServerSentEvent;
+
+/**
+ * One SSE frame, built once and shared by every subscriber it goes to. {@code id} is the event's
+ * sequence number (0 for frames that carry none: heartbeats and the opening comment); {@code live}
+ * marks frames of the live fan-out, whose commit-to-write lag is measured (replayed frames are not:
+ * their age is the resume distance, not a delay).
+ */
+record Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live) {
+
+    /** An outbox row as {@code id:}, {@code event:} and {@code data: {"type","data","timestamp"}}. */
+    static Frame of(EventRow row, boolean live) {
+        String json = "{\"type\":" + JsonText.of(row.eventType()) + ",\"data\":" + row.dataJson()
+                + ",\"timestamp\":\"" + row.occurredAt() + "\"}";
+        return new Frame(row.eventId(), ServerSentEvent.builder(json).id(Long.toString(row.eventId())).event(row.eventType())
+                .build(), row.occurredAt(), true, live);
+    }
+
+    /** HEARTBEAT: no {@code id:}, so it never moves a client's resume point. */
+    static Frame heartbeat(Instant now) {
+        String json = "{\"type\":\"" + EventTypes.HEARTBEAT + "\",\"data\":{},\"timestamp\":\"" + now + "\"}";
+        return new Frame(0, ServerSentEvent.builder(json).event(EventTypes.HEARTBEAT).build(), now, false, false);
+    }
+
+    /**
+     * RESYNC: the resume point cannot be served (pruned by retention, or ahead of the stream). Its id is
+     * the current position, from which the stream continues.
+     */
+    static Frame resync(long lastEventId, String reason, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("reason", reason);
+        data.put("last_event_id", lastEventId);
+        String json = "{\"type\":\"" + EventTypes.RESYNC + "\",\"data\":" + JsonText.of(data) + ",\"timestamp\":\"" + now + "\"}";
+        return new Frame(lastEventId, ServerSentEvent.builder(json).id(Long.toString(lastEventId)).event(EventTypes.RESYNC)
+                .build(), now, true, false);
+    }
+
+    /** A comment written at once, so the response headers (and EventSource's open) do not wait for an event. */
+    static Frame opened() {
+        return new Frame(0, ServerSentEvent.<String>builder().comment("stream open").build(), null, false, false);
+    }
+}

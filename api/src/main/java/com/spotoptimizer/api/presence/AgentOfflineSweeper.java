@@ -1,0 +1,79 @@
+package com.spotoptimizer.api.presence;
+
+import com.spotoptimizer.api.events.EventsProperties;
+import com.spotoptimizer.db.account.AgentPresence;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every {@code spot.events.agent-sweep-interval}: each online agent whose last heartbeat is older than
+ * {@code spot.events.agent-offline-after} goes offline, one transaction per agent with its
+ * AGENT_STATUS_CHANGED. The update is conditional and skips rows another replica holds, so replicas
+ * sweeping together announce each agent once.
+ */
+@Component
+public class AgentOfflineSweeper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentOfflineSweeper.class);
+    private static final int MAX_PER_SWEEP = 10_000;
+
+    private final AgentPresence presence;
+    private final EventsProperties properties;
+    private final Clock clock;
+    private volatile Disposable running;
+
+    public AgentOfflineSweeper(AgentPresence presence, EventsProperties properties, Clock clock) {
+        this.presence = presence;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** One sweep; returns how many agents went offline. */
+    public Mono<Long> sweepNow() {
+        Instant now = clock.instant();
+        Instant staleBefore = now.minus(properties.agentOfflineAfter());
+        return markUntilNone(staleBefore, now, MAX_PER_SWEEP)
+                .doOnNext(agentId -> log.info("Marked agent offline agent_id={} no_heartbeat_since_before={}", agentId, staleBefore))
+                .count();
+    }
+
+    private Flux<String> markUntilNone(Instant staleBefore, Instant now, int left) {
+        if (left == 0) {
+            return Flux.empty();
+        }
+        return presence.markOneOffline(staleBefore, now)
+                .flatMapMany(agentId -> Flux.just(agentId).concatWith(Flux.defer(() -> markUntilNone(staleBefore, now, left - 1))));
+    }
+
+    @Override
+    public void start() {
+        running = Flux.interval(properties.agentSweepInterval(), properties.agentSweepInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> sweepNow().onErrorResume(e -> {
+                    log.warn("Agent offline sweep failed error={}", e.toString());
+                    return Mono.empty();
+                }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable r = running;
+        running = null;
+        if (r != null) {
+            r.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SSE benchmark, on demand (not a test): how many concurrent SSE subscribers one API process holds, its
+# heap and RSS per idle connection, and publish->receipt latency while events flow to all of them; then
+# the same load against nginx + nchan. Loopback only; bounded in time (a few minutes) and traffic.
+#
+#   benchmarks/sse-bench/run.sh                      # 10,000 subscribers, 50 warm-up + 100 measured events at 5/s
+#   SUBSCRIBERS=2000 EVENTS=50 benchmarks/sse-bench/run.sh
+#
+# Needs: PostgreSQL on 127.0.0.1:5432 (trust auth; the script creates database spot_bench), a JDK with
+# jcmd, and for the comparison `apt-get install -y nginx libnginx-mod-nchan` (skipped if missing).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+SUBSCRIBERS=${SUBSCRIBERS:-10000}
+EVENTS=${EVENTS:-100}
+WARMUP=${WARMUP:-50}
+RATE=${RATE:-5}
+CONCURRENCY=${CONCURRENCY:-200}
+API_PORT=${API_PORT:-18080}
+NCHAN_PORT=${NCHAN_PORT:-18081}
+API_HEAP=${API_HEAP:-1g}
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
+DATABASE=${DATABASE:-spot_bench}
+
+ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null || true
+echo "[run] open files limit: $(ulimit -n); cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg);"\
+  "subscribers=$SUBSCRIBERS events=$EVENTS (+$WARMUP warm-up) rate=$RATE/s"
+if (( $(ulimit -n) < SUBSCRIBERS + 1000 )); then
+  echo "[run] ulimit -n is too low for $SUBSCRIBERS subscribers; run as root or raise it" >&2
+  exit 1
+fi
+
+if [[ "${SKIP_BUILD:-false}" != "true" ]]; then
+  echo "[run] building the harness (mvn -Pbench)"
+  ./mvnw -B -q ${MVN_OFFLINE--o} -Pbench -pl benchmarks/sse-bench -am package -DskipTests
+fi
+CP="$ROOT/benchmarks/sse-bench/target/sse-bench.jar:$ROOT/benchmarks/sse-bench/target/lib/*"
+WORK=$(mktemp -d /tmp/sse-bench.XXXXXX)
+API_PID=""
+NGINX_PID=""
+cleanup() {
+  [[ -n "$API_PID" ]] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+  [[ -n "$NGINX_PID" ]] && kill -QUIT "$NGINX_PID" 2>/dev/null || true
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+echo "[run] starting the API (heap $API_HEAP) on 127.0.0.1:$API_PORT; log $WORK/api.log"
+java -Xms"$API_HEAP" -Xmx"$API_HEAP" -XX:+UseG1GC -cp "$CP" com.spotoptimizer.bench.BenchServer "$API_PORT" "$DATABASE" \
+  > "$WORK/api.log" 2>&1 &
+API_PID=$!
+for _ in $(seq 1 180); do
+  grep -q BENCH-SERVER-READY "$WORK/api.log" && break
+  kill -0 "$API_PID" 2>/dev/null || { cat "$WORK/api.log"; exit 1; }
+  sleep 1
+done
+grep -q BENCH-SERVER-READY "$WORK/api.log" || { echo "[run] API did not start" >&2; tail -50 "$WORK/api.log"; exit 1; }
+
+timeout 900 java -Xmx1g -cp "$CP" com.spotoptimizer.bench.SseLoad --target=api --label=api --port="$API_PORT" \
+  --subscribers="$SUBSCRIBERS" --events="$EVENTS" --warmup="$WARMUP" --rate="$RATE" --concurrency="$CONCURRENCY" \
+  --jdbc="jdbc:postgresql://127.0.0.1:5432/$DATABASE" --java-pid="$API_PID" --rss-pids="$API_PID" | tee "$WORK/api.out"
+kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""
+
+if command -v nginx >/dev/null && [[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
+  sed -e "s#__DIR__#$WORK#g" -e "s#__PORT__#$NCHAN_PORT#g" -e "s#__WORKERS__#$NGINX_WORKERS#g" \
+    benchmarks/sse-bench/nchan.conf.template > "$WORK/nginx.conf"
+  echo "[run] starting nginx + nchan ($NGINX_WORKERS workers) on 127.0.0.1:$NCHAN_PORT"
+  nginx -c "$WORK/nginx.conf" -p "$WORK"
+  for _ in $(seq 1 50); do [[ -s "$WORK/nginx.pid" ]] && break; sleep 0.1; done
+  NGINX_PID=$(cat "$WORK/nginx.pid")
+  sleep 0.5
+  PIDS="$NGINX_PID,$(pgrep -P "$NGINX_PID" | paste -sd, -)"
+  timeout 900 java -Xmx1g -cp "$CP" com.spotoptimizer.bench.SseLoad --target=nchan --label=nchan --port="$NCHAN_PORT" \
+    --subscribers="$SUBSCRIBERS" --events="$EVENTS" --warmup="$WARMUP" --rate="$RATE" --concurrency="$CONCURRENCY" \
+    --rss-pids="$PIDS" | tee "$WORK/nchan.out"
+  kill -QUIT "$NGINX_PID"; NGINX_PID=""
+else
+  echo "[run] nginx with nchan not installed (apt-get install -y nginx libnginx-mod-nchan): comparison skipped"
+fi
+
+echo
+echo "== SSE benchmark: $SUBSCRIBERS subscribers, $EVENTS events (+$WARMUP warm-up) at $RATE/s, $(nproc) cores," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg), load generator on the same machine =="
+grep -h '^RESULT' "$WORK"/*.out | sed 's/^RESULT //'

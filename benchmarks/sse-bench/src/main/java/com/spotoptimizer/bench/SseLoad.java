@@ -1,0 +1,434 @@
+package com.spotoptimizer.bench;
+
+import io.netty.channel.ChannelOption;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * A lightweight SSE load generator (Reactor Netty, one connection per subscriber, no per-frame
+ * objects beyond a string): opens N subscribers, measures the server's memory per idle connection,
+ * publishes E events at R per second and measures publish→receipt latency over every (subscriber,
+ * event) pair. Targets: {@code api} (GET /api/events/stream/{client}; events committed over JDBC the
+ * way EventAppender commits them) and {@code nchan} (nginx + nchan, GET /sub?id=…, POST /pub?id=…).
+ *
+ * <p>t0 of an event is the instant the publisher issues COMMIT (api) or sends the POST (nchan).
+ *
+ * <p>Options (all {@code --key=value}): target, host, port, subscribers, events, rate, concurrency,
+ * token, client, jdbc, java-pid (heap is read with jcmd after a GC), rss-pids (comma-separated; RSS is
+ * summed), connect-timeout-s, label.
+ */
+public final class SseLoad {
+
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    private SseLoad() {
+    }
+
+    /** One subscriber's view: which events it got and when. Touched by one event-loop thread. */
+    static final class Subscriber {
+        final long[] receivedAt;
+        final StringBuilder pending = new StringBuilder();
+        volatile boolean connected;
+        volatile boolean ended;
+        volatile Throwable error;
+        volatile int received;
+        int duplicates;
+        Disposable connection;
+
+        Subscriber(int events) {
+            receivedAt = new long[events];
+        }
+
+        void onText(String chunk) {
+            long now = System.nanoTime();
+            pending.append(chunk);
+            int end;
+            while ((end = indexOfFrameEnd(pending)) >= 0) {
+                int seq = seqOf(pending, end);
+                pending.delete(0, end + 2);
+                if (seq >= 0 && seq < receivedAt.length) {
+                    if (receivedAt[seq] == 0) {
+                        receivedAt[seq] = now;
+                        received++;
+                    } else {
+                        duplicates++;
+                    }
+                }
+            }
+        }
+
+        private static int indexOfFrameEnd(StringBuilder text) {
+            return text.indexOf("\n\n");
+        }
+
+        /** The number after {@code "seq":} in the frame, or -1. */
+        private static int seqOf(StringBuilder text, int end) {
+            int p = text.indexOf("\"seq\":");
+            if (p < 0 || p > end) {
+                return -1;
+            }
+            p += 6;
+            while (p < end && text.charAt(p) == ' ') {
+                p++;
+            }
+            int value = 0;
+            int digits = 0;
+            while (p < end && Character.isDigit(text.charAt(p))) {
+                value = value * 10 + (text.charAt(p++) - '0');
+                digits++;
+            }
+            return digits == 0 ? -1 : value;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            o.put(arg.substring(2, eq < 0 ? arg.length() : eq), eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        String target = o.getOrDefault("target", "api");
+        String host = o.getOrDefault("host", "127.0.0.1");
+        int port = Integer.parseInt(o.getOrDefault("port", "18080"));
+        int n = Integer.parseInt(o.getOrDefault("subscribers", "10000"));
+        int measured = Integer.parseInt(o.getOrDefault("events", "100"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "25"));
+        int events = warmup + measured;
+        double rate = Double.parseDouble(o.getOrDefault("rate", "5"));
+        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "200"));
+        String token = o.getOrDefault("token", BenchServer.TOKEN);
+        String client = o.getOrDefault("client", BenchServer.CLIENT);
+        String jdbc = o.getOrDefault("jdbc", "jdbc:postgresql://127.0.0.1:5432/spot_bench");
+        long javaPid = Long.parseLong(o.getOrDefault("java-pid", "0"));
+        List<Long> rssPids = o.containsKey("rss-pids") && !o.get("rss-pids").isBlank()
+                ? Arrays.stream(o.get("rss-pids").split(",")).map(String::trim).map(Long::parseLong).toList() : List.of();
+        int connectTimeout = Integer.parseInt(o.getOrDefault("connect-timeout-s", "240"));
+        String label = o.getOrDefault("label", target);
+        boolean api = "api".equals(target);
+        String path = api ? "/api/events/stream/" + client : "/sub?id=" + client;
+
+        log("%s: %d subscribers to http://%s:%d%s; then %d warm-up and %d measured events at %.1f/s", label, n, host, port,
+                path, warmup, measured, rate);
+        HttpClient http = HttpClient.create(ConnectionProvider.newConnection())
+                .host(host).port(port)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                .headers(h -> {
+                    h.set("Accept", "text/event-stream");
+                    if (api) {
+                        h.set("Authorization", "Bearer " + token);
+                    }
+                });
+        Subscriber[] subscribers = new Subscriber[n];
+        for (int i = 0; i < n; i++) {
+            subscribers[i] = new Subscriber(events);
+        }
+        // Memory per connection is the marginal cost: measured between 10% and 100% of the subscribers,
+        // so start-up, JIT and the first connections' one-off allocations are not counted.
+        int warm = Math.max(1, n / 10);
+        long connectStart = System.nanoTime();
+        connectRange(http, path, subscribers, 0, warm, concurrency, connectTimeout);
+        long warmNanos = System.nanoTime() - connectStart;
+        Thread.sleep(3_000);
+        long heapWarm = javaPid > 0 ? heapUsedAfterGc(javaPid) : -1;
+        long rssWarm = rss(rssPids);
+        int openWarm = count(subscribers, s -> s.connected && !s.ended && s.error == null);
+        long restStart = System.nanoTime();
+        connectRange(http, path, subscribers, warm, n, concurrency, connectTimeout);
+        double connectSeconds = (warmNanos + System.nanoTime() - restStart) / 1e9;
+        int connected = count(subscribers, s -> s.connected && !s.ended && s.error == null);
+        Map<String, Integer> errors = new HashMap<>();
+        for (Subscriber s : subscribers) {
+            if (s.error != null) {
+                errors.merge(s.error.getClass().getSimpleName() + ": " + s.error.getMessage(), 1, Integer::sum);
+            }
+        }
+        log("connected %d of %d in %.1f s%s", connected, n, connectSeconds, errors.isEmpty() ? "" : "; errors " + top(errors));
+
+        Thread.sleep(5_000); // Idle: let the server settle.
+        long heapAfter = javaPid > 0 ? heapUsedAfterGc(javaPid) : -1;
+        long rssAfter = rss(rssPids);
+        int stillOpen = count(subscribers, s -> s.connected && !s.ended && s.error == null);
+        int added = stillOpen - openWarm;
+        double heapPerConnection = heapWarm >= 0 && added > 0 ? (heapAfter - heapWarm) / (double) added : -1;
+        double rssPerConnection = !rssPids.isEmpty() && added > 0 ? (rssAfter - rssWarm) / (double) added : -1;
+        log("idle: %d open; from %d to %d connections heap %s -> %s (%.0f B/connection), RSS %s -> %s (%.0f B/connection)",
+                stillOpen, openWarm, stillOpen, mb(heapWarm), mb(heapAfter), heapPerConnection, mb(rssWarm), mb(rssAfter),
+                rssPerConnection);
+
+        long[] t0 = new long[events];
+        // Warm-up events first (not measured): the JIT compiles the delivery path on them.
+        if (api) {
+            publishApi(jdbc, client, 0, warmup, rate, t0);
+        } else {
+            publishNchan(host, port, client, 0, warmup, rate, t0);
+        }
+        Thread.sleep(3_000);
+        double serverCpuBefore = cpuSeconds(rssPids);
+        double serverSysBefore = sysSeconds(rssPids);
+        double selfCpuBefore = cpuSeconds(List.of(ProcessHandle.current().pid()));
+        long publishStart = System.nanoTime();
+        if (api) {
+            publishApi(jdbc, client, warmup, events, rate, t0);
+        } else {
+            publishNchan(host, port, client, warmup, events, rate, t0);
+        }
+        double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !allReceived(subscribers, events)) {
+            Thread.sleep(50);
+        }
+
+        double serverCpu = cpuSeconds(rssPids) - serverCpuBefore;
+        double serverSys = sysSeconds(rssPids) - serverSysBefore;
+        double selfCpu = cpuSeconds(List.of(ProcessHandle.current().pid())) - selfCpuBefore;
+        double wall = (System.nanoTime() - publishStart) / 1e9;
+        log("while publishing (%.1f s): server CPU %.1f s (%.1f s of it in the kernel), load generator CPU %.1f s",
+                wall, serverCpu, serverSys, selfCpu);
+        long expected = 0;
+        long delivered = 0;
+        long duplicates = 0;
+        long[] latencies = new long[stillOpen * measured];
+        int k = 0;
+        for (Subscriber s : subscribers) {
+            if (!s.connected || s.error != null) {
+                continue;
+            }
+            expected += measured;
+            duplicates += s.duplicates;
+            for (int e = warmup; e < events; e++) {
+                if (s.receivedAt[e] != 0) {
+                    delivered++;
+                    if (k < latencies.length) {
+                        latencies[k++] = s.receivedAt[e] - t0[e];
+                    }
+                }
+            }
+        }
+        long[] sorted = Arrays.copyOf(latencies, k);
+        Arrays.sort(sorted);
+        int endOpen = count(subscribers, s -> s.connected && !s.ended && s.error == null);
+        log("published %d events in %.1f s; delivered %d of %d (duplicates %d); %d streams still open", measured,
+                publishSeconds, delivered, expected, duplicates, endOpen);
+        log("publish->receipt latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+                ms(pct(sorted, 50)), ms(pct(sorted, 90)), ms(pct(sorted, 99)), ms(pct(sorted, 99.9)), ms(pct(sorted, 100)));
+        System.out.printf(Locale.ROOT, "RESULT label=%s subscribers=%d connected=%d connect_s=%.1f heap_per_conn_B=%.0f"
+                        + " rss_per_conn_B=%.0f events=%d rate=%.1f delivered=%d expected=%d dup=%d p50_ms=%.2f p90_ms=%.2f"
+                        + " p99_ms=%.2f p999_ms=%.2f max_ms=%.2f server_cpu_s=%.1f loadgen_cpu_s=%.1f%n", label, n, connected,
+                connectSeconds, heapPerConnection, rssPerConnection, measured, rate, delivered, expected, duplicates,
+                ms(pct(sorted, 50)), ms(pct(sorted, 90)), ms(pct(sorted, 99)), ms(pct(sorted, 99.9)), ms(pct(sorted, 100)),
+                serverCpu, selfCpu);
+
+        for (Subscriber s : subscribers) {
+            if (s.connection != null) {
+                s.connection.dispose();
+            }
+        }
+        Thread.sleep(1_000);
+        System.exit(0);
+    }
+
+    private static void connectRange(HttpClient http, String path, Subscriber[] subscribers, int from, int to,
+                                     int concurrency, int timeoutSeconds) {
+        Flux.range(from, to - from)
+                .flatMap(i -> connect(http, path, subscribers[i]).onErrorResume(e -> Mono.empty()), concurrency)
+                .then()
+                .block(Duration.ofSeconds(timeoutSeconds));
+    }
+
+    private static Mono<Void> connect(HttpClient http, String path, Subscriber s) {
+        return Mono.create(sink -> s.connection = http.get().uri(path)
+                .response((response, content) -> {
+                    if (response.status().code() != 200) {
+                        IllegalStateException e = new IllegalStateException("HTTP " + response.status().code());
+                        s.error = e;
+                        sink.error(e);
+                        return Mono.empty();
+                    }
+                    s.connected = true;
+                    sink.success();
+                    return content.asString(StandardCharsets.UTF_8).doOnNext(s::onText).then();
+                })
+                .subscribe(v -> { }, e -> {
+                    s.error = e;
+                    sink.error(e);
+                }, () -> {
+                    s.ended = true;
+                    sink.success();
+                }));
+    }
+
+    /** What EventAppender does, one transaction per event; t0 = the instant COMMIT is issued. */
+    private static void publishApi(String jdbc, String client, int from, int to, double rate, long[] t0) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
+            c.setAutoCommit(false);
+            try (PreparedStatement next = c.prepareStatement(
+                    "UPDATE clients SET last_event_id = last_event_id + 1 WHERE client_id = ? RETURNING last_event_id");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO events (client_id, event_id, event_type, data,"
+                         + " occurred_at) VALUES (?, ?, 'COMMAND_EXECUTED', CAST(? AS jsonb), clock_timestamp())");
+                 PreparedStatement notify = c.prepareStatement("SELECT pg_notify('spot_events', ?)")) {
+                long start = System.nanoTime();
+                for (int i = from; i < to; i++) {
+                    pace(start, i - from, rate);
+                    next.setString(1, client);
+                    long id;
+                    try (ResultSet rs = next.executeQuery()) {
+                        rs.next();
+                        id = rs.getLong(1);
+                    }
+                    insert.setString(1, client);
+                    insert.setLong(2, id);
+                    insert.setString(3, "{\"seq\": " + i + ", \"bench\": true}");
+                    insert.executeUpdate();
+                    notify.setString(1, client);
+                    notify.execute();
+                    t0[i] = System.nanoTime();
+                    c.commit();
+                }
+            }
+        }
+    }
+
+    /** One POST per event to nchan's publisher location; t0 = the instant the POST is sent. */
+    private static void publishNchan(String host, int port, String channel, int from, int to, double rate, long[] t0)
+            throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        URI uri = URI.create("http://" + host + ":" + port + "/pub?id=" + channel);
+        long start = System.nanoTime();
+        for (int i = from; i < to; i++) {
+            pace(start, i - from, rate);
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"seq\": " + i + ", \"bench\": true}")).build();
+            t0[i] = System.nanoTime();
+            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException("nchan publish answered " + response.statusCode());
+            }
+        }
+    }
+
+    private static void pace(long start, int i, double rate) throws InterruptedException {
+        long due = start + (long) (i * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private static boolean allReceived(Subscriber[] subscribers, int events) {
+        for (Subscriber s : subscribers) {
+            if (s.connected && s.error == null && !s.ended && s.received < events) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int count(Subscriber[] subscribers, java.util.function.Predicate<Subscriber> p) {
+        int c = 0;
+        for (Subscriber s : subscribers) {
+            if (p.test(s)) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Heap in use after a full GC, from jcmd (the JDK's own tool; no agent in the server). */
+    private static long heapUsedAfterGc(long pid) throws IOException, InterruptedException {
+        run("jcmd", Long.toString(pid), "GC.run");
+        run("jcmd", Long.toString(pid), "GC.run");
+        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+        Matcher m = HEAP_USED.matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+    }
+
+    private static long rss(List<Long> pids) throws IOException {
+        long total = 0;
+        for (long pid : pids) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    total += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        }
+        return pids.isEmpty() ? -1 : total;
+    }
+
+    /** User + system CPU seconds of these processes so far (from /proc; -1 if none given). */
+    private static double cpuSeconds(List<Long> pids) throws IOException {
+        double total = 0;
+        for (long pid : pids) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        }
+        return pids.isEmpty() ? -1 : total;
+    }
+
+    private static double sysSeconds(List<Long> pids) throws IOException {
+        double total = 0;
+        for (long pid : pids) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            total += Long.parseLong(fields[12]) / 100.0;
+        }
+        return pids.isEmpty() ? -1 : total;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static long pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
+    }
+
+    private static String top(Map<String, Integer> errors) {
+        List<Map.Entry<String, Integer>> list = new ArrayList<>(errors.entrySet());
+        list.sort((a, b) -> b.getValue() - a.getValue());
+        return list.subList(0, Math.min(3, list.size())).toString();
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[sse-bench] " + format + "%n", args);
+    }
+}
