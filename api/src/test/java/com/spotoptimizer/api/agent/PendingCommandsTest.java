@@ -15,13 +15,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The seed's pending-commands queue: priority order, results that close commands, leases that re-deliver. */
-@TestPropertySource(properties = {"spot.test.owner=PendingCommandsTest", "spot.lifecycle.command-lease=1s"})
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@TestPropertySource(properties = {"spot.lifecycle.command-lease=1s"})
 class PendingCommandsTest extends ApiTestBase {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };

@@ -12,12 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
 
 /** Bearer tokens: who may call what, and that nobody sees or touches another client's or agent's things. */
-@TestPropertySource(properties = "spot.test.owner=AuthTest") // own context, so own database
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AuthTest extends ApiTestBase {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };

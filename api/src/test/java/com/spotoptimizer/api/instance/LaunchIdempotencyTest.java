@@ -21,14 +21,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
 /** A launch's request_id identifies it: repeats join the first launch, a reused id with another body is refused. */
-@TestPropertySource(properties = "spot.test.owner=LaunchIdempotencyTest") // own context, so own database
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class LaunchIdempotencyTest extends ApiTestBase {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };

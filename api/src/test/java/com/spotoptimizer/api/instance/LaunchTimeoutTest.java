@@ -11,16 +11,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * Nothing stuck, nothing leaked: unconfirmed launches and terminations end in their failure states, and an
  * instance confirmed after its launch timed out is terminated, not adopted. Timeouts shortened to seconds.
  */
-@TestPropertySource(properties = {"spot.test.owner=LaunchTimeoutTest", "spot.lifecycle.launch-timeout=2s",
+@TestPropertySource(properties = {"spot.lifecycle.launch-timeout=2s",
         "spot.lifecycle.late-confirmation-window=20s", "spot.lifecycle.termination-timeout=2s"})
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class LaunchTimeoutTest extends ApiTestBase {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };

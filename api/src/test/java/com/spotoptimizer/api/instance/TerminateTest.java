@@ -12,14 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
 /** Terminating: while launching (no leak), by either id, repeated, and after the end. */
-@TestPropertySource(properties = "spot.test.owner=TerminateTest") // own context, so own database
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class TerminateTest extends ApiTestBase {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -18,6 +19,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * {@code acme-http-2}; client {@code rival} with HTTP agent {@code rival-http}.
  */
 @SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Closed after each class, so the next class starts a new context and with it a new database.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class ApiTestBase {
 
     public static final String ACME_TOKEN = "acme-client-token";
@@ -26,8 +29,6 @@ public abstract class ApiTestBase {
     public static final String RIVAL_TOKEN = "rival-client-token";
     public static final String RIVAL_AGENT_TOKEN = "rival-http-agent-token";
 
-    private static final Map<Class<?>, String> DATABASES = new java.util.concurrent.ConcurrentHashMap<>();
-
     @LocalServerPort
     protected int port;
 
@@ -35,7 +36,7 @@ public abstract class ApiTestBase {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        // One database per concrete test class (Spring caches a context per class configuration).
+        // Runs once per context, and every test class gets its own context (see @DirtiesContext).
         String name = TestDatabases.create(ApiTestBase.class);
         registry.add("spring.r2dbc.url", () -> TestDatabases.r2dbcUrl(name));
         registry.add("spring.r2dbc.username", () -> TestDatabases.USER);

@@ -16,15 +16,11 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Flux;
 
 /** Every kind of bad input gets its status and a problem document, and writes nothing. */
-@TestPropertySource(properties = "spot.test.owner=BadInputTest") // own context, so own database
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class BadInputTest extends ApiTestBase {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };

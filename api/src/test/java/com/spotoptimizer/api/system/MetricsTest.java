@@ -12,13 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** What Prometheus scrapes after a launch and a termination: the seed's histograms, fleet gauges, Temporal's own. */
-@TestPropertySource(properties = "spot.test.owner=MetricsTest") // own context, so own database and registry
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class MetricsTest extends ApiTestBase {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
