@@ -4,10 +4,12 @@ import com.spotoptimizer.agent.command.AgentActivitiesImpl;
 import com.spotoptimizer.agent.ec2.Ec2ClientFactory;
 import com.spotoptimizer.agent.ec2.InstanceQueries;
 import com.spotoptimizer.agent.ec2.InstanceWatcher;
+import com.spotoptimizer.agent.interruption.InterruptionWatcher;
 import com.spotoptimizer.agent.launch.InstanceLauncher;
 import com.spotoptimizer.agent.orphan.OrphanSweeper;
 import com.spotoptimizer.agent.presence.ApiHeartbeat;
 import com.spotoptimizer.agent.system.AgentProperties;
+import com.spotoptimizer.agent.system.ApiClient;
 import com.spotoptimizer.agent.system.Confirmations;
 import com.spotoptimizer.agent.system.Ec2Metrics;
 import com.spotoptimizer.agent.terminate.InstanceTerminator;
@@ -20,6 +22,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +33,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * One agent, without Spring: the EC2 client, the activities on the agent's task queue, the batched
- * instance watcher and the orphan sweep. The agent-worker process wraps it in a Spring context; the local
+ * instance watcher, the orphan sweep and, when the api is configured, its heartbeat and the spot
+ * interruption reports. The agent-worker process wraps it in a Spring context; the local
  * all-in-one calls it directly, in the same JVM as the api, on the api's {@link WorkflowClient}:
  *
  * <pre>{@code
@@ -58,6 +62,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final OrphanSweeper sweeper;
     private final ScheduledExecutorService sweepSchedule;
     private final ApiHeartbeat apiHeartbeat;
+    private final InterruptionWatcher interruptions;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private WorkerFactory workerFactory;
@@ -84,7 +89,11 @@ public final class AgentRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.apiHeartbeat = properties.api().enabled() ? new ApiHeartbeat(properties.agentId(), properties.api()) : null;
+        ApiClient api = properties.api().enabled() ? new ApiClient(properties.agentId(), properties.api()) : null;
+        this.apiHeartbeat = api == null ? null : new ApiHeartbeat(api, properties.api().heartbeatInterval());
+        this.interruptions = properties.reportsInterruptions()
+                ? new InterruptionWatcher(queries, api, properties.interruptions().interval(), metrics, builder.clock)
+                : null;
     }
 
     public static Builder builder(AgentProperties properties, WorkflowClient client) {
@@ -116,10 +125,14 @@ public final class AgentRuntime implements AutoCloseable {
         if (apiHeartbeat != null) {
             apiHeartbeat.start();
         }
+        if (interruptions != null) {
+            interruptions.start();
+        }
         log.info("Agent started agent_id={} task_queue={} own_worker={} ec2_endpoint={} region={} orphan_sweep={} "
-                        + "api_heartbeat={}", properties.agentId(), taskQueue(), ownWorker,
+                        + "api_heartbeat={} interruptions={}", properties.agentId(), taskQueue(), ownWorker,
                 properties.ec2().endpoint() == null ? "aws" : properties.ec2().endpoint(), properties.ec2().region(),
-                sweep.enabled() ? sweep.interval() : "off", apiHeartbeat == null ? "off" : properties.api().url());
+                sweep.enabled() ? sweep.interval() : "off", apiHeartbeat == null ? "off" : properties.api().url(),
+                interruptions == null ? "off" : properties.interruptions().interval());
         return this;
     }
 
@@ -149,6 +162,11 @@ public final class AgentRuntime implements AutoCloseable {
         return sweeper;
     }
 
+    /** The spot interruption reports, or empty when off (disabled, or no api url and token). */
+    public Optional<InterruptionWatcher> interruptions() {
+        return Optional.ofNullable(interruptions);
+    }
+
     private void sweepSafely() {
         try {
             sweeper.sweepOnce();
@@ -175,6 +193,9 @@ public final class AgentRuntime implements AutoCloseable {
         if (apiHeartbeat != null) {
             apiHeartbeat.close();
         }
+        if (interruptions != null) {
+            interruptions.close();
+        }
         watcher.close();
         metrics.close();
         ec2.close();
@@ -198,7 +219,7 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
-        /** The time confirmations carry and the orphan grace period is measured with. */
+        /** The time confirmations carry, the orphan grace period is measured with and interruptions default from. */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;

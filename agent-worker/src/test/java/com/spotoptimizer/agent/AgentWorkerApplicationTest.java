@@ -3,6 +3,7 @@ package com.spotoptimizer.agent;
 import static com.spotoptimizer.agent.testing.AgentTestEnvironment.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.agent.testing.AgentTestEnvironment;
 import com.spotoptimizer.agent.testing.ShortHeartbeatLaunch;
 import com.spotoptimizer.agent.testing.ShortHeartbeatLaunchWorkflow;
@@ -70,6 +71,10 @@ class AgentWorkerApplicationTest {
     @Test
     void starterWorkerServesTheAgentQueueAndTheScrapeHasTheAgentSeries() throws Exception {
         assertThat(runtime.taskQueue()).isEqualTo(TaskQueues.forAgent("spring-agent"));
+        // Bound from agent-worker.yml, but off: no api url and token to report to.
+        assertThat(runtime.properties().interruptions())
+                .isEqualTo(new AgentProperties.Interruptions(true, Duration.ofSeconds(15)));
+        assertThat(runtime.interruptions()).isEmpty();
         WorkerFactory controlPlane = WorkerFactory.newInstance(client);
         controlPlane.newWorker("spring-test-launches").registerWorkflowImplementationTypes(
                 ShortHeartbeatLaunchWorkflow.class);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -49,10 +50,15 @@ final class AdminHandler implements HttpHandler {
                     send(exchange, 200, Map.of("reset", true));
                 }
                 case "POST /_sim/clock" -> advanceClock(exchange, params(exchange));
+                case "POST /_sim/interrupt" -> interrupt(exchange, params(exchange));
                 default -> send(exchange, 404, Map.of("error", "no such admin route: " + route));
             }
         } catch (IllegalArgumentException e) {
             send(exchange, 400, Map.of("error", String.valueOf(e.getMessage())));
+        } catch (NoSuchElementException e) {
+            send(exchange, 404, Map.of("error", String.valueOf(e.getMessage())));
+        } catch (IllegalStateException e) {
+            send(exchange, 409, Map.of("error", String.valueOf(e.getMessage())));
         }
     }
 
@@ -85,6 +91,7 @@ final class AdminHandler implements HttpHandler {
         m.put("terminateRequestedAt", i.terminateRequestedAt());
         m.put("terminatedAt", i.terminatedAt());
         m.put("spot", i.spot());
+        m.put("interruptionActionAt", i.interruptionActionAt());
         return m;
     }
 
@@ -114,6 +121,16 @@ final class AdminHandler implements HttpHandler {
             String code = p.get("rejectCode") == null ? "InvalidAMIID.NotFound" : p.get("rejectCode");
             faults.rejectImage(p.get("rejectImage"), code);
         }
+    }
+
+    /** {@code instanceId} (required) and {@code noticeMs} (EC2's two minutes when absent): a spot interruption. */
+    private void interrupt(HttpExchange exchange, Map<String, String> p) throws IOException {
+        String id = p.get("instanceId");
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("instanceId is required");
+        }
+        Duration notice = millis(p, "noticeMs").orElse(Ec2Simulator.DEFAULT_SPOT_NOTICE);
+        send(exchange, 200, instanceJson(simulator.interruptSpot(id, notice)));
     }
 
     private void advanceClock(HttpExchange exchange, Map<String, String> p) throws IOException {

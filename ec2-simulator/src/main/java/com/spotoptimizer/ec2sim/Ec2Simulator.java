@@ -28,6 +28,11 @@ public final class Ec2Simulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ec2Simulator.class);
 
     public static final int DEFAULT_STANDALONE_PORT = 8787;
+    /** EC2's warning before it reclaims a spot instance. */
+    public static final Duration DEFAULT_SPOT_NOTICE = Duration.ofMinutes(2);
+    /** The state reason code DescribeInstances shows on an interrupted spot instance. */
+    public static final String SPOT_TERMINATION_CODE = Ec2Xml.SPOT_TERMINATION_CODE;
+    public static final String SPOT_TERMINATION_MESSAGE = Ec2Xml.SPOT_TERMINATION_MESSAGE;
 
     private final Ec2SimulatorConfig config;
     private final InstanceStore store;
@@ -116,6 +121,32 @@ public final class Ec2Simulator implements AutoCloseable {
     public Optional<SimInstance> instance(String instanceId) {
         var now = config.clock().instant();
         return store.find(instanceId).map(r -> r.toSimInstance(now));
+    }
+
+    /** {@link #interruptSpot(String, Duration)} with EC2's two-minute notice. */
+    public SimInstance interruptSpot(String ec2InstanceId) {
+        return interruptSpot(ec2InstanceId, DEFAULT_SPOT_NOTICE);
+    }
+
+    /**
+     * EC2 reclaims a running spot instance, as an outside observer sees it: from now on DescribeInstances
+     * shows {@code stateReason} {@value #SPOT_TERMINATION_CODE} and a {@code stateTransitionReason}
+     * {@code Service initiated (<action time> GMT)}; at the action time ({@code notice} from now, rounded up
+     * to a whole second) it starts shutting down by itself and is terminated a terminate delay later.
+     * A TerminateInstances during the notice still ends it sooner.
+     *
+     * @throws java.util.NoSuchElementException no such instance (or forgotten since it terminated)
+     * @throws IllegalArgumentException a negative notice
+     * @throws IllegalStateException    not a spot instance, not running, or already interrupted
+     */
+    public SimInstance interruptSpot(String ec2InstanceId, Duration notice) {
+        if (notice == null || notice.isNegative()) {
+            throw new IllegalArgumentException("notice must not be negative: " + notice);
+        }
+        var now = config.clock().instant();
+        InstanceRecord record = store.interruptSpot(ec2InstanceId, now, notice, faults.timing());
+        log.info("Spot interruption ec2_instance_id={} action_time={}", ec2InstanceId, record.interruptionActionAt());
+        return record.toSimInstance(now);
     }
 
     /** How many calls of this action arrived, whatever their outcome (throttled and dropped included). */

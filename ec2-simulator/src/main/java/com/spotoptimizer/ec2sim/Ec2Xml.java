@@ -19,6 +19,14 @@ final class Ec2Xml {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** EC2's spot-termination state reason ({@code Instance.stateReason()} in the SDK). */
+    static final String SPOT_TERMINATION_CODE = "Server.SpotInstanceTermination";
+    static final String SPOT_TERMINATION_MESSAGE = "Server.SpotInstanceTermination: Spot instance termination";
+
+    /** The time inside a state transition reason, as EC2 writes it. */
+    private static final DateTimeFormatter REASON_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'GMT'").withZone(ZoneOffset.UTC);
+
     private final StringBuilder out = new StringBuilder(512);
 
     private Ec2Xml() {
@@ -82,8 +90,7 @@ final class Ec2Xml {
         open("item").leaf("instanceId", r.instanceId()).leaf("imageId", r.imageId()).state("instanceState", state)
                 .leaf("privateDnsName", privateDnsName(r.privateIp()))
                 .leaf("dnsName", "")
-                .leaf("reason", r.terminateRequestedAt() == null ? ""
-                        : "User initiated (" + timestamp(r.terminateRequestedAt()) + ")")
+                .leaf("reason", transitionReason(r))
                 .leaf("amiLaunchIndex", r.launchIndex())
                 .empty("productCodes")
                 .leaf("instanceType", r.instanceType())
@@ -96,7 +103,10 @@ final class Ec2Xml {
                 .leaf("privateIpAddress", r.privateIp())
                 .leaf("sourceDestCheck", true)
                 .empty("groupSet");
-        if (r.terminateRequestedAt() != null) {
+        if (r.endedBySpotInterruption()) {
+            open("stateReason").leaf("code", SPOT_TERMINATION_CODE).leaf("message", SPOT_TERMINATION_MESSAGE)
+                    .close("stateReason");
+        } else if (r.terminateRequestedAt() != null) {
             open("stateReason").leaf("code", "Client.UserInitiatedShutdown")
                     .leaf("message", "Client.UserInitiatedShutdown: User initiated shutdown").close("stateReason");
         }
@@ -113,6 +123,19 @@ final class Ec2Xml {
         }
         return leaf("hypervisor", "xen").empty("networkInterfaceSet").leaf("ebsOptimized", false)
                 .leaf("enaSupport", true).close("item");
+    }
+
+    /**
+     * {@code reason} on the wire, {@code StateTransitionReason} in the SDK: empty while nothing happened,
+     * EC2's {@code User initiated (2030-01-01 00:00:00 GMT)} after a TerminateInstances, and for a spot
+     * interruption {@code Service initiated (…)} with its action time, shown from the notice on: the one
+     * place DescribeInstances tells an outside observer when EC2 will act.
+     */
+    private static String transitionReason(InstanceRecord r) {
+        if (r.endedBySpotInterruption()) {
+            return "Service initiated (" + REASON_TIME.format(r.interruptionActionAt()) + ")";
+        }
+        return r.terminateRequestedAt() == null ? "" : "User initiated (" + REASON_TIME.format(r.terminateRequestedAt()) + ")";
     }
 
     static String timestamp(Instant instant) {

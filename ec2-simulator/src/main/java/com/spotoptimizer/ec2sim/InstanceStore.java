@@ -1,13 +1,16 @@
 package com.spotoptimizer.ec2sim;
 
 import com.spotoptimizer.ec2sim.Ec2SimulatorConfig.Timing;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -81,7 +84,7 @@ final class InstanceStore {
                     spec.instanceType(), spec.clientToken(),
                     spec.subnetId() == null ? DEFAULT_SUBNET_ID : spec.subnetId(), nextPrivateIp(), index,
                     spec.spot(), now, now.plus(timing.consistencyWindow()), now.plus(timing.launchDelay()),
-                    null, null, spec.tags());
+                    null, null, spec.tags(), null, null);
             instances.put(record.instanceId(), record);
             created.add(record);
         }
@@ -105,6 +108,36 @@ final class InstanceStore {
             transitions.add(new Transition(after, before.stateAt(now), after.stateAt(now)));
         }
         return transitions;
+    }
+
+    /**
+     * Gives a running spot instance EC2's two-minute warning (or {@code notice}): it shows the spot-termination
+     * state reason from now on, starts shutting down at the action time and is terminated a terminate delay
+     * later. The action time is rounded up to whole seconds, as EC2 reports it, so the notice is never shorter.
+     */
+    synchronized InstanceRecord interruptSpot(String id, Instant now, Duration notice, Timing timing) {
+        InstanceRecord before = instances.get(id);
+        if (before == null || isGone(before, now, timing)) {
+            throw new NoSuchElementException("no such instance: " + id);
+        }
+        if (!before.spot()) {
+            throw new IllegalStateException(id + " is not a spot instance");
+        }
+        if (before.interruptionNoticeAt() != null) {
+            throw new IllegalStateException(id + " already has an interruption notice");
+        }
+        InstanceState state = before.stateAt(now);
+        if (state != InstanceState.RUNNING) {
+            throw new IllegalStateException(id + " is " + state.wireName() + ", not running");
+        }
+        Instant exact = now.plus(notice);
+        Instant actionAt = exact.truncatedTo(ChronoUnit.SECONDS);
+        if (actionAt.isBefore(exact)) {
+            actionAt = actionAt.plusSeconds(1);
+        }
+        InstanceRecord after = before.interrupted(now, actionAt, actionAt.plus(timing.terminateDelay()));
+        instances.put(id, after);
+        return after;
     }
 
     synchronized void createTags(List<String> ids, Map<String, String> tags, Instant now, Timing timing) {

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.model.MarketType;
 
 /** The {@code /_sim} endpoints, for processes that cannot reach the Java API. */
 class AdminEndpointTest extends SimulatorTestBase {
@@ -64,6 +65,25 @@ class AdminEndpointTest extends SimulatorTestBase {
         assertThat(post("/_sim/reset", "").statusCode()).isEqualTo(200);
         assertThat(sim.instances()).isEmpty();
         assertThat(sim.callCounts()).isEmpty();
+    }
+
+    @Test
+    void interruptGivesASpotInstanceItsNotice() throws Exception {
+        String spot = onlyInstanceId(ec2.runInstances(launch("req-s")
+                .instanceMarketOptions(m -> m.marketType(MarketType.SPOT)).build()));
+        String onDemand = onlyInstanceId(ec2.runInstances(launch("req-o").build()));
+        clock.advance(sim.faults().timing().launchDelay());
+
+        HttpResponse<String> response = post("/_sim/interrupt", "{\"instanceId\": \"" + spot + "\", \"noticeMs\": 30000}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"instanceId\":\"" + spot + "\"", "\"state\":\"running\"",
+                "\"interruptionActionAt\":\"2030-01-01T00:00:32Z\"");
+        assertThat(sim.instance(spot).orElseThrow().interruptionActionAt()).isEqualTo(START.plusSeconds(32));
+        assertThat(post("/_sim/interrupt", "instanceId=" + spot).statusCode()).isEqualTo(409); // already
+        assertThat(post("/_sim/interrupt", "instanceId=" + onDemand).statusCode()).isEqualTo(409);
+        assertThat(post("/_sim/interrupt", "instanceId=i-0123456789abcdef0").statusCode()).isEqualTo(404);
+        assertThat(post("/_sim/interrupt", "{}").statusCode()).isEqualTo(400);
     }
 
     @Test

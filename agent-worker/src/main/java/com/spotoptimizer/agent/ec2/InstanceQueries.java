@@ -71,6 +71,17 @@ public final class InstanceQueries {
                 filter("instance-state-name", states)));
     }
 
+    /**
+     * Every spot instance carrying this system's ownership tag in one of {@code states}: one paged call
+     * (a page per 1,000 instances), however large the fleet.
+     */
+    public List<Instance> managedSpot(Collection<String> states) {
+        return describe(List.of(
+                filter("tag:" + OwnershipTags.MANAGED_BY, List.of(OwnershipTags.MANAGED_BY_VALUE)),
+                filter("instance-state-name", states),
+                filter("instance-lifecycle", List.of("spot"))));
+    }
+
     private List<Instance> describe(List<Filter> filters) {
         DescribeInstancesRequest request = DescribeInstancesRequest.builder()
                 .filters(filters).maxResults(PAGE_SIZE).build();

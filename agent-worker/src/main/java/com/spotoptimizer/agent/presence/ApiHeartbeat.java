@@ -1,12 +1,8 @@
 package com.spotoptimizer.agent.presence;
 
 import com.spotoptimizer.agent.system.AgentProperties;
+import com.spotoptimizer.agent.system.ApiClient;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,12 +19,11 @@ import org.slf4j.LoggerFactory;
 public final class ApiHeartbeat implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiHeartbeat.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String agentId;
-    private final AgentProperties.Api api;
+    private final ApiClient api;
+    private final Duration interval;
     private final URI uri;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agent-api-heartbeat");
         t.setDaemon(true);
@@ -37,28 +32,26 @@ public final class ApiHeartbeat implements AutoCloseable {
     private volatile Boolean lastOk;
 
     public ApiHeartbeat(String agentId, AgentProperties.Api api) {
-        this.agentId = agentId;
+        this(new ApiClient(agentId, api), api.heartbeatInterval());
+    }
+
+    public ApiHeartbeat(ApiClient api, Duration interval) {
+        this.agentId = api.agentId();
         this.api = api;
-        String base = api.url().endsWith("/") ? api.url().substring(0, api.url().length() - 1) : api.url();
-        this.uri = URI.create(base + "/api/agents/" + URLEncoder.encode(agentId, StandardCharsets.UTF_8) + "/heartbeat");
+        this.interval = interval;
+        this.uri = api.agentUri("heartbeat");
     }
 
     public void start() {
-        schedule.scheduleWithFixedDelay(this::beat, 0, api.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+        schedule.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One heartbeat; true when the api accepted it. */
     public boolean beat() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                    .timeout(TIMEOUT)
-                    .header("Authorization", "Bearer " + api.token())
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            boolean ok = response.statusCode() / 100 == 2;
-            changed(ok, ok ? null : "HTTP " + response.statusCode());
-            return ok;
+            ApiClient.Response response = api.postJson("heartbeat", "{}");
+            changed(response.ok(), response.ok() ? null : "HTTP " + response.status());
+            return response.ok();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

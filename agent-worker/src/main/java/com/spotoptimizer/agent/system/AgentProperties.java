@@ -14,10 +14,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param orphanSweep           the sweep for tagged instances nobody owns
  * @param controlPlaneTaskQueue where {@code OrphanCheckWorkflow} runs ({@code spot-control-plane})
  * @param api                   the api's agent heartbeat, so the agent shows online (off unless url and token are set)
+ * @param interruptions         spot interruption notices reported to the api as emergencies (needs {@code api})
  */
 @ConfigurationProperties("spot.agent")
 public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, OrphanSweep orphanSweep,
-                              String controlPlaneTaskQueue, Api api) {
+                              String controlPlaneTaskQueue, Api api, Interruptions interruptions) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     public static final String DEFAULT_CONTROL_PLANE_TASK_QUEUE = "spot-control-plane";
@@ -32,31 +33,41 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
         controlPlaneTaskQueue = blankToNull(controlPlaneTaskQueue) == null
                 ? DEFAULT_CONTROL_PLANE_TASK_QUEUE : controlPlaneTaskQueue;
         api = api == null ? Api.off() : api;
+        interruptions = interruptions == null ? Interruptions.defaults() : interruptions;
     }
 
     /** Real AWS in us-east-1 through the default credential chain, with every other default. */
     public static AgentProperties defaults(String agentId) {
-        return new AgentProperties(agentId, null, null, null, null, null);
+        return new AgentProperties(agentId, null, null, null, null, null, null);
     }
 
     public AgentProperties withEc2(Ec2 ec2) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
     }
 
     public AgentProperties withPollInterval(Duration pollInterval) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
     }
 
     public AgentProperties withOrphanSweep(OrphanSweep orphanSweep) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
     }
 
     public AgentProperties withControlPlaneTaskQueue(String queue) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api, interruptions);
     }
 
     public AgentProperties withApi(Api api) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+    }
+
+    public AgentProperties withInterruptions(Interruptions interruptions) {
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+    }
+
+    /** Whether the interruption watcher runs: enabled, and the api it reports to is configured. */
+    public boolean reportsInterruptions() {
+        return interruptions.enabled() && api.enabled();
     }
 
     /**
@@ -145,6 +156,33 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
 
         public boolean enabled() {
             return url != null && token != null;
+        }
+    }
+
+    /**
+     * @param enabled  whether managed spot instances are watched for interruption notices (true; still off
+     *                 without {@code spot.agent.api.url} and {@code token}, since the reports go there)
+     * @param interval one DescribeInstances over the managed spot fleet per interval (15 s; EC2 gives 2 min notice)
+     */
+    public record Interruptions(Boolean enabled, Duration interval) {
+
+        public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
+
+        public Interruptions {
+            enabled = enabled == null || enabled;
+            interval = positive(interval, DEFAULT_INTERVAL);
+        }
+
+        public static Interruptions defaults() {
+            return new Interruptions(null, null);
+        }
+
+        public static Interruptions off() {
+            return new Interruptions(false, null);
+        }
+
+        public static Interruptions every(Duration interval) {
+            return new Interruptions(true, interval);
         }
     }
 

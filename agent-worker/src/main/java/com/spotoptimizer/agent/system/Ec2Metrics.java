@@ -24,6 +24,9 @@ public final class Ec2Metrics implements AutoCloseable {
     public static final Set<String> ACTIONS = Set.of("RunInstances", "DescribeInstances", "TerminateInstances",
             "CreateTags");
 
+    /** The {@code kind} label values of {@code spot.interruptions}: the api's emergency kinds. */
+    public static final Set<String> INTERRUPTION_KINDS = Set.of("SPOT_INTERRUPTION", "REBALANCE_RECOMMENDATION");
+
     public static final String LAUNCH = "launch";
     public static final String TERMINATE = "terminate";
 
@@ -65,6 +68,13 @@ public final class Ec2Metrics implements AutoCloseable {
 
     public void orphansTerminated(int count) {
         orphansTerminated.increment(count);
+    }
+
+    /** An interruption notice seen for the first time on a managed instance ({@code kind}: the emergency kind). */
+    public void interruption(String kind) {
+        Counter.builder("spot.interruptions").tag("kind", INTERRUPTION_KINDS.contains(kind) ? kind : "Other")
+                .description("Interruption notices seen on managed instances, each once per agent process")
+                .register(registry).increment();
     }
 
     static String action(String action) {
