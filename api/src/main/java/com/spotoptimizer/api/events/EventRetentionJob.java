@@ -1,5 +1,6 @@
 package com.spotoptimizer.api.events;
 
+import com.spotoptimizer.api.system.PeriodicJob;
 import com.spotoptimizer.db.account.AgentEmergencies;
 import com.spotoptimizer.db.event.EventRetention;
 import com.spotoptimizer.db.event.EventTickets;
@@ -8,10 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,7 +18,7 @@ import reactor.core.publisher.Mono;
  * spent tickets and old emergency notices. Every replica runs it; the work is idempotent.
  */
 @Component
-public class EventRetentionJob implements SmartLifecycle {
+public class EventRetentionJob extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(EventRetentionJob.class);
     private static final Duration TICKET_GRACE = Duration.ofHours(1);
@@ -30,7 +28,6 @@ public class EventRetentionJob implements SmartLifecycle {
     private final AgentEmergencies emergencies;
     private final EventsProperties properties;
     private final Clock clock;
-    private volatile Disposable running;
 
     public EventRetentionJob(EventRetention retention, EventTickets tickets, AgentEmergencies emergencies,
                              EventsProperties properties, Clock clock) {
@@ -57,29 +54,23 @@ public class EventRetentionJob implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Duration first = properties.pruneInterval().compareTo(Duration.ofMinutes(1)) < 0 ? properties.pruneInterval()
-                : Duration.ofMinutes(1);
-        running = Flux.interval(first, properties.pruneInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> pruneNow().onErrorResume(e -> {
-                    log.warn("Event retention failed error={}", e.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
+    protected String name() {
+        return "event-retention";
     }
 
     @Override
-    public void stop() {
-        Disposable r = running;
-        running = null;
-        if (r != null) {
-            r.dispose();
-        }
+    protected Duration firstDelay() {
+        Duration minute = Duration.ofMinutes(1);
+        return properties.pruneInterval().compareTo(minute) < 0 ? properties.pruneInterval() : minute;
     }
 
     @Override
-    public boolean isRunning() {
-        return running != null;
+    protected Duration period() {
+        return properties.pruneInterval();
+    }
+
+    @Override
+    protected Mono<?> runOnce() {
+        return pruneNow();
     }
 }

@@ -1,14 +1,14 @@
 package com.spotoptimizer.api.presence;
 
 import com.spotoptimizer.api.events.EventsProperties;
+import com.spotoptimizer.api.system.PeriodicJob;
 import com.spotoptimizer.db.account.AgentPresence;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * sweeping together announce each agent once.
  */
 @Component
-public class AgentOfflineSweeper implements SmartLifecycle {
+public class AgentOfflineSweeper extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(AgentOfflineSweeper.class);
     private static final int MAX_PER_SWEEP = 10_000;
@@ -27,7 +27,6 @@ public class AgentOfflineSweeper implements SmartLifecycle {
     private final AgentPresence presence;
     private final EventsProperties properties;
     private final Clock clock;
-    private volatile Disposable running;
 
     public AgentOfflineSweeper(AgentPresence presence, EventsProperties properties, Clock clock) {
         this.presence = presence;
@@ -53,27 +52,22 @@ public class AgentOfflineSweeper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(properties.agentSweepInterval(), properties.agentSweepInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> sweepNow().onErrorResume(e -> {
-                    log.warn("Agent offline sweep failed error={}", e.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
+    protected String name() {
+        return "agent-offline-sweep";
     }
 
     @Override
-    public void stop() {
-        Disposable r = running;
-        running = null;
-        if (r != null) {
-            r.dispose();
-        }
+    protected Duration firstDelay() {
+        return properties.agentSweepInterval();
     }
 
     @Override
-    public boolean isRunning() {
-        return running != null;
+    protected Duration period() {
+        return properties.agentSweepInterval();
+    }
+
+    @Override
+    protected Mono<?> runOnce() {
+        return sweepNow();
     }
 }
