@@ -83,7 +83,8 @@ final class Subscriber {
 
     /** Under the channel's monitor: turns live if it has read up to {@code head}. */
     synchronized boolean goLiveIfAt(long head) {
-        if (!closed && !live && cursor >= head) {
+        // Not while a replay page is being read: that page would queue again what the fan-out queues.
+        if (!closed && !live && !reading && cursor >= head) {
             live = true;
         }
         return live;
@@ -159,9 +160,12 @@ final class Subscriber {
                     gap = true;
                     break;
                 }
+                expected++;
+                if (row.eventId() <= cursor) {
+                    continue; // Already queued: never a duplicate at the seam.
+                }
                 queue.add(Frame.of(row, false));
                 cursor = row.eventId();
-                expected++;
             }
             maxDepth = Math.max(maxDepth, queue.size());
             if (gap) {
