@@ -76,7 +76,7 @@ public final class AgentRuntime implements AutoCloseable {
         InstanceQueries queries = new InstanceQueries(ec2);
         this.watcher = new InstanceWatcher(queries, properties.pollInterval(), builder.clock);
         metrics.inflight(watcher, w -> w.inflight(Ec2Metrics.LAUNCH), w -> w.inflight(Ec2Metrics.TERMINATE));
-        Confirmations confirmations = new Confirmations(client, builder.clock);
+        Confirmations confirmations = new Confirmations(client, properties.agentId(), builder.clock);
         ActivityCompletionClient completions = client.newActivityCompletionClient();
         this.activities = new AgentActivitiesImpl(
                 new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2()),

@@ -20,17 +20,19 @@ public final class Confirmations {
     private static final Logger log = LoggerFactory.getLogger(Confirmations.class);
 
     private final WorkflowClient client;
+    private final String agentId;
     private final Clock clock;
 
-    public Confirmations(WorkflowClient client, Clock clock) {
+    public Confirmations(WorkflowClient client, String agentId, Clock clock) {
         this.client = client;
+        this.agentId = agentId;
         this.clock = clock;
     }
 
     public void launched(String workflowId, String instanceId, String ec2InstanceId) {
         try {
             client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
-                    .confirmLaunched(new LaunchConfirmation(instanceId, ec2InstanceId, clock.instant()));
+                    .confirmLaunched(new LaunchConfirmation(instanceId, agentId, ec2InstanceId, clock.instant()));
             log.info("Launch confirmed instance_id={} ec2_instance_id={} workflow_id={}", instanceId, ec2InstanceId,
                     workflowId);
         } catch (WorkflowNotFoundException e) {
@@ -42,7 +44,7 @@ public final class Confirmations {
     public void terminated(String workflowId, String instanceId, String ec2InstanceId) {
         try {
             client.newWorkflowStub(TerminateInstanceWorkflow.class, workflowId)
-                    .confirmTerminated(new TerminationConfirmation(instanceId, ec2InstanceId, clock.instant()));
+                    .confirmTerminated(new TerminationConfirmation(instanceId, agentId, ec2InstanceId, clock.instant()));
             log.info("Termination confirmed instance_id={} ec2_instance_id={} workflow_id={}", instanceId,
                     ec2InstanceId, workflowId);
         } catch (WorkflowNotFoundException e) {

@@ -45,7 +45,7 @@ public class ShortHeartbeatLaunchWorkflow implements ShortHeartbeatLaunch {
                 input.instanceId(), input.clientId(), input.requestId(),
                 ClientTokens.forLaunch(input.clientId(), input.requestId(), input.instanceType()),
                 input.instanceType(), input.role(), spec,
-                OwnershipTags.of(input.instanceId(), input.clientId(), input.requestId(), spec.tags()));
+                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
         Async.procedure(agent::launchInstance, command).handle((ignored, error) -> {
             if (error != null) {
                 failure = ActivityStubs.nonRetryableReason(error);

@@ -61,7 +61,7 @@ public class AgentCommandService {
             if (row.ec2InstanceId() != null) {
                 return Mono.just(row); // A repeat: already recorded.
             }
-            LaunchConfirmation confirmation = new LaunchConfirmation(row.instanceId().toString(), request.ec2InstanceId(),
+            LaunchConfirmation confirmation = new LaunchConfirmation(row.instanceId().toString(), agentId, request.ec2InstanceId(),
                     clock.instant());
             return workflows.confirmLaunched(row.clientId(), row.requestId(), confirmation).flatMap(delivered -> {
                 if (!delivered) {
@@ -84,7 +84,7 @@ public class AgentCommandService {
                 throw Problems.conflict("not-terminating", "Not terminating",
                         "instance " + row.instanceId() + " is " + row.status().value() + ", no termination is in progress");
             }
-            TerminationConfirmation confirmation = new TerminationConfirmation(row.instanceId().toString(),
+            TerminationConfirmation confirmation = new TerminationConfirmation(row.instanceId().toString(), agentId,
                     request.ec2InstanceId(), clock.instant());
             return workflows.confirmTerminated(confirmation)
                     .flatMap(delivered -> settled(row, r -> r.status() != InstanceStatus.TERMINATING));

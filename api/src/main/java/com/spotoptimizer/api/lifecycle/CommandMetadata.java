@@ -24,7 +24,7 @@ final class CommandMetadata {
         metadata.put("instance_type", input.instanceType());
         metadata.put("role", input.role());
         metadata.put("client_token", ClientTokens.forLaunch(input.clientId(), input.requestId(), input.instanceType()));
-        metadata.put("tags", OwnershipTags.of(input.instanceId(), input.clientId(), input.requestId(), spec.tags()));
+        metadata.put("tags", OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
         return JsonText.of(metadata);
     }
 

@@ -106,7 +106,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             return;
         }
         // EC2 refused the launch, so there is nothing to terminate: the termination is done.
-        record(lifecycle.recordTerminated(new TerminationConfirmation(input.instanceId(), null, now())));
+        record(lifecycle.recordTerminated(new TerminationConfirmation(input.instanceId(), input.agentId(), null, now())));
     }
 
     /** After a timeout: an instance that turns up late is terminated, not adopted (the user was told it failed). */
@@ -212,7 +212,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                 input.instanceType(),
                 input.role(),
                 spec,
-                OwnershipTags.of(input.instanceId(), input.clientId(), input.requestId(), spec.tags()));
+                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
     }
 
     private static Instant now() {

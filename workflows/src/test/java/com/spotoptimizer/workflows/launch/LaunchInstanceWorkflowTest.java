@@ -52,7 +52,7 @@ class LaunchInstanceWorkflowTest {
         launch.awaitRecorded();
 
         // What the API does with POST /api/agents/{id}/instance-launched.
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0http", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0http", h.now()));
 
         assertThat(result(launch)).isEqualTo(
                 new LaunchResult(input.instanceId(), "i-0http", Statuses.RUNNING_PRIMARY, null));
@@ -74,7 +74,7 @@ class LaunchInstanceWorkflowTest {
         LaunchInstanceWorkflow launch = h.startLaunch(input);
         launch.awaitRecorded();
 
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0replica", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0replica", h.now()));
 
         assertThat(result(launch).status()).isEqualTo(Statuses.RUNNING_REPLICA);
         assertThat(h.lifecycle.row(input.instanceId()).status()).isEqualTo(Statuses.RUNNING_REPLICA);
@@ -110,9 +110,9 @@ class LaunchInstanceWorkflowTest {
         launch.awaitRecorded();
 
         LaunchInstanceWorkflow agentSide = h.launchStub(input);
-        agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0first", h.now()));
-        agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0first", h.now()));
-        agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0second", h.now()));
+        agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0first", h.now()));
+        agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0first", h.now()));
+        agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0second", h.now()));
 
         assertThat(result(launch).ec2InstanceId()).isEqualTo("i-0first");
         assertThat(h.lifecycle.methods(input.instanceId()))
@@ -127,8 +127,8 @@ class LaunchInstanceWorkflowTest {
         LaunchInstanceWorkflow launch = h.startLaunch(input);
         launch.awaitRecorded();
 
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation("someone-else", "i-0wrong", h.now()));
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0right", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation("someone-else", input.agentId(), "i-0wrong", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0right", h.now()));
 
         assertThat(result(launch).ec2InstanceId()).isEqualTo("i-0right");
     }

@@ -77,7 +77,7 @@ class LaunchTimeoutTest {
         launch.awaitRecorded(); // the 5-minute timer starts with the recorded launch
 
         h.env.sleep(Duration.ofMinutes(4).plusSeconds(59));
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0justintime", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0justintime", h.now()));
 
         LaunchResult result = result(launch);
         assertThat(result.status()).isEqualTo(Statuses.RUNNING_PRIMARY);
@@ -91,7 +91,7 @@ class LaunchTimeoutTest {
         LaunchInstanceInput input = h.launchInput(Transport.HTTP, "primary");
         LaunchInstanceWorkflow launch = timedOutLaunch(input);
 
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0late", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0late", h.now()));
 
         await("the reclaim termination is recorded",
                 () -> h.lifecycle.wasCalled(input.instanceId(), "recordTerminationRequested"));
@@ -102,7 +102,7 @@ class LaunchTimeoutTest {
         assertThat(h.client.newUntypedWorkflowStub(WorkflowIds.terminate(input.instanceId())).describe()
                 .getTypedSearchAttributes().get(SearchAttributes.INSTANCE_ID)).isEqualTo(input.instanceId());
 
-        termination.confirmTerminated(new TerminationConfirmation(input.instanceId(), "i-0late", h.now()));
+        termination.confirmTerminated(new TerminationConfirmation(input.instanceId(), input.agentId(), "i-0late", h.now()));
 
         TerminateResult terminated = result(termination);
         LaunchResult launched = result(launch);
@@ -123,7 +123,7 @@ class LaunchTimeoutTest {
         TerminateInstanceWorkflow termination = h.startTermination(h.terminateInput(input, "term-api"));
         assertThat(termination.awaitRecorded().status()).isEqualTo(Statuses.TERMINATING);
 
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0late", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0late", h.now()));
 
         String launchId = launchWorkflowId(input);
         await("the launch closes", () -> h.client.newUntypedWorkflowStub(launchId).describe().getStatus()
@@ -131,7 +131,7 @@ class LaunchTimeoutTest {
         assertThat(h.client.newUntypedWorkflowStub(launchId).describe().getStatus())
                 .as("finding the termination already running is not a failure")
                 .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
-        termination.confirmTerminated(new TerminationConfirmation(input.instanceId(), "i-0late", h.now()));
+        termination.confirmTerminated(new TerminationConfirmation(input.instanceId(), input.agentId(), "i-0late", h.now()));
         assertThat(result(termination).status()).isEqualTo(Statuses.TERMINATED);
         assertThat(result(launch).ec2InstanceId()).isEqualTo("i-0late");
         assertThat(h.lifecycle.row(input.instanceId()).ec2InstanceId()).isEqualTo("i-0late");

@@ -157,7 +157,7 @@ class TerminateWhileLaunchingTest {
         h.lifecycle.hold("recordLaunchConfirmed");
         LaunchInstanceWorkflow launch = h.startLaunch(input);
         launch.awaitRecorded();
-        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0settling", h.now()));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0settling", h.now()));
         await("the confirmation is being recorded", () -> h.lifecycle.isHeld("recordLaunchConfirmed"));
 
         assertThatThrownBy(() -> launch.requestTermination(request("term-1")))

@@ -74,7 +74,7 @@ class TerminateInstanceWorkflowTest {
 
         // What the API does with POST /api/agents/{id}/instance-terminated.
         h.terminationStub(launch.instanceId()).confirmTerminated(
-                new TerminationConfirmation(launch.instanceId(), recorded.ec2InstanceId(), h.now()));
+                new TerminationConfirmation(launch.instanceId(), launch.agentId(), recorded.ec2InstanceId(), h.now()));
 
         assertThat(result(termination).status()).isEqualTo(Statuses.TERMINATED);
         assertThat(h.lifecycle.row(launch.instanceId()).status()).isEqualTo(Statuses.TERMINATED);
@@ -108,7 +108,7 @@ class TerminateInstanceWorkflowTest {
 
         h.env.sleep(Duration.ofMinutes(2).plusSeconds(59));
         h.terminationStub(launch.instanceId()).confirmTerminated(
-                new TerminationConfirmation(launch.instanceId(), null, h.now()));
+                new TerminationConfirmation(launch.instanceId(), launch.agentId(), null, h.now()));
 
         assertThat(result(termination).status()).isEqualTo(Statuses.TERMINATED);
         assertThat(h.historyEventTypes(WorkflowIds.terminate(launch.instanceId())))
@@ -123,7 +123,7 @@ class TerminateInstanceWorkflowTest {
 
         TerminateInstanceWorkflow agentSide = h.terminationStub(launch.instanceId());
         for (int i = 0; i < 3; i++) {
-            agentSide.confirmTerminated(new TerminationConfirmation(launch.instanceId(), ec2InstanceId, h.now()));
+            agentSide.confirmTerminated(new TerminationConfirmation(launch.instanceId(), launch.agentId(), ec2InstanceId, h.now()));
         }
 
         assertThat(result(termination).status()).isEqualTo(Statuses.TERMINATED);

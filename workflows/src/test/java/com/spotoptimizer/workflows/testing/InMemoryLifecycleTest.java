@@ -30,8 +30,8 @@ class InMemoryLifecycleTest {
     void repeatedTransitionsReturnTheRowUnchanged() {
         InstanceSnapshot first = lifecycle.recordLaunchRequested(launch);
         InstanceSnapshot again = lifecycle.recordLaunchRequested(launch);
-        InstanceSnapshot running = lifecycle.recordLaunchConfirmed(new LaunchConfirmation("inst-1", "i-1", T0.plusSeconds(40)));
-        InstanceSnapshot runningAgain = lifecycle.recordLaunchConfirmed(new LaunchConfirmation("inst-1", "i-2", T0.plusSeconds(50)));
+        InstanceSnapshot running = lifecycle.recordLaunchConfirmed(new LaunchConfirmation("inst-1", "agent-1", "i-1", T0.plusSeconds(40)));
+        InstanceSnapshot runningAgain = lifecycle.recordLaunchConfirmed(new LaunchConfirmation("inst-1", "agent-1", "i-2", T0.plusSeconds(50)));
 
         assertThat(again).isEqualTo(first);
         assertThat(runningAgain).isEqualTo(running);
@@ -58,7 +58,7 @@ class InMemoryLifecycleTest {
         lifecycle.recordLaunchRequested(launch);
         lifecycle.recordLaunchTimedOut(new Outcome("inst-1", "not confirmed within 300s"));
 
-        InstanceSnapshot late = lifecycle.recordLaunchConfirmed(new LaunchConfirmation("inst-1", "i-late", T0.plusSeconds(400)));
+        InstanceSnapshot late = lifecycle.recordLaunchConfirmed(new LaunchConfirmation("inst-1", "agent-1", "i-late", T0.plusSeconds(400)));
 
         assertThat(late.status()).isEqualTo(Statuses.LAUNCH_TIMED_OUT);
         assertThat(late.ec2InstanceId()).isEqualTo("i-late");
@@ -70,7 +70,7 @@ class InMemoryLifecycleTest {
 
         assertThat(lifecycle.recordTerminationRequested(terminate()).status()).isEqualTo(Statuses.TERMINATED);
         assertThat(lifecycle.recordTerminationFailed(new Outcome("inst-1", "x")).status()).isEqualTo(Statuses.TERMINATED);
-        assertThat(lifecycle.recordTerminated(new TerminationConfirmation("inst-1", "i-1", T0)).status())
+        assertThat(lifecycle.recordTerminated(new TerminationConfirmation("inst-1", "agent-1", "i-1", T0)).status())
                 .isEqualTo(Statuses.TERMINATED);
         assertThat(lifecycle.events("inst-1")).isEmpty();
     }
@@ -79,7 +79,7 @@ class InMemoryLifecycleTest {
     void forbiddenTransitionsAndUnknownInstancesAreRejectedWithoutRetry() {
         assertThat(Statuses.canMove(Statuses.TERMINATED, Statuses.TERMINATING)).isFalse();
         assertThat(Statuses.canMove(Statuses.LAUNCHING, Statuses.TERMINATED)).isFalse();
-        assertThatThrownBy(() -> lifecycle.recordLaunchConfirmed(new LaunchConfirmation("nope", "i-1", T0)))
+        assertThatThrownBy(() -> lifecycle.recordLaunchConfirmed(new LaunchConfirmation("nope", "agent-1", "i-1", T0)))
                 .isInstanceOf(ApplicationFailure.class)
                 .satisfies(e -> assertThat(((ApplicationFailure) e).isNonRetryable()).isTrue());
     }

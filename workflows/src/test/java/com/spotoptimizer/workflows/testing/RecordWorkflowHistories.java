@@ -60,7 +60,7 @@ public final class RecordWorkflowHistories {
             LaunchInstanceInput input = h.launchInput(Transport.HTTP, "primary");
             LaunchInstanceWorkflow launch = h.startLaunch(input);
             launch.awaitRecorded();
-            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0http", h.now()));
+            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0http", h.now()));
             result(launch);
             save(h, launchWorkflowId(input), "launch-http-confirmed.json");
         }
@@ -90,10 +90,10 @@ public final class RecordWorkflowHistories {
             launch.awaitRecorded();
             h.env.sleep(Duration.ofMinutes(5).plusSeconds(1));
             await("timed out", () -> "awaiting_late_confirmation".equals(launch.getProgress().phase()));
-            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), "i-0late", h.now()));
+            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0late", h.now()));
             await("reclaim started", () -> h.lifecycle.wasCalled(input.instanceId(), "recordTerminationRequested"));
             TerminateInstanceWorkflow termination = h.terminationStub(input.instanceId());
-            termination.confirmTerminated(new TerminationConfirmation(input.instanceId(), "i-0late", h.now()));
+            termination.confirmTerminated(new TerminationConfirmation(input.instanceId(), input.agentId(), "i-0late", h.now()));
             result(termination);
             result(launch);
             save(h, launchWorkflowId(input), "launch-timed-out-then-confirmed-late.json");

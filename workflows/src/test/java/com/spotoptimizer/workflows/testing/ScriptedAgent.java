@@ -107,7 +107,7 @@ public final class ScriptedAgent implements AgentActivities {
             case CONFIRM -> {
                 String ec2InstanceId = runInstances(command.clientToken());
                 client.newWorkflowStub(LaunchInstanceWorkflow.class, command.workflowId())
-                        .confirmLaunched(new LaunchConfirmation(command.instanceId(), ec2InstanceId, clock.get()));
+                        .confirmLaunched(new LaunchConfirmation(command.instanceId(), WorkflowTestHarness.AGENT_ID, ec2InstanceId, clock.get()));
             }
         }
     }
@@ -127,7 +127,7 @@ public final class ScriptedAgent implements AgentActivities {
                     running.remove(target);
                 }
                 client.newWorkflowStub(TerminateInstanceWorkflow.class, command.workflowId())
-                        .confirmTerminated(new TerminationConfirmation(command.instanceId(), target, clock.get()));
+                        .confirmTerminated(new TerminationConfirmation(command.instanceId(), WorkflowTestHarness.AGENT_ID, target, clock.get()));
             }
         }
     }
