@@ -8,6 +8,7 @@ import com.spotoptimizer.workflows.agent.TerminateCommand;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.launch.LaunchProgress;
 import com.spotoptimizer.workflows.launch.LaunchResult;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
@@ -71,7 +72,9 @@ class PayloadJsonRoundTripTest {
                 new LaunchProgress("awaiting_confirmation", snapshot, true),
                 new LaunchProgress("recording", null, false),
                 new TerminateResult(INSTANCE, "termination_failed", "UnauthorizedOperation: not authorized"),
-                new TaggedInstance("i-0orphan", INSTANCE, "client-1", "req-1", "running"));
+                new TaggedInstance("i-0orphan", INSTANCE, "client-1", "req-1", "running"),
+                ConfirmationVerdict.accepted(snapshot),
+                ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, "i-0abc", snapshot));
     }
 
     @ParameterizedTest(name = "{0}")

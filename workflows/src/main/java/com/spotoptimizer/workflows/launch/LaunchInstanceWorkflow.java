@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.launch;
 
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
@@ -21,9 +22,22 @@ public interface LaunchInstanceWorkflow {
     @WorkflowMethod
     LaunchResult launch(LaunchInstanceInput input);
 
-    /** LAUNCH_CONFIRMED from the agent (Temporal or HTTP). Repeats change nothing. */
+    /**
+     * LAUNCH_CONFIRMED from a Temporal agent. Repeats change nothing; one from another agent than the launch's, or
+     * for another instance, is ignored.
+     */
     @SignalMethod
     void confirmLaunched(LaunchConfirmation confirmation);
+
+    /**
+     * LAUNCH_CONFIRMED from an HTTP agent, answered: whether this confirmation is the one recorded. Of racing
+     * confirmations with different EC2 ids exactly one is accepted; the others learn the recorded id.
+     */
+    @UpdateMethod
+    ConfirmationVerdict submitLaunchConfirmation(LaunchConfirmation confirmation);
+
+    @UpdateValidatorMethod(updateName = "submitLaunchConfirmation")
+    void validateLaunchConfirmation(LaunchConfirmation confirmation);
 
     /**
      * An HTTP agent reports that EC2 refused the launch (its command result). Ignored once the launch

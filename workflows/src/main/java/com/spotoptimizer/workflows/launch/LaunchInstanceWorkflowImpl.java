@@ -5,6 +5,8 @@ import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.workflows.agent.LaunchSpec;
 import com.spotoptimizer.workflows.agent.OwnershipTags;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
@@ -14,11 +16,17 @@ import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import com.spotoptimizer.workflows.system.ActivityStubs;
 import com.spotoptimizer.workflows.system.Transport;
 import com.spotoptimizer.workflows.terminate.TerminationStarter;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
@@ -27,133 +35,278 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     /** Version marker: a Temporal agent's launch cut off by the timeout is reclaimed by ClientToken. */
     static final String RECLAIM_UNCONFIRMED = "reclaim-unconfirmed-launch";
 
+    /** What became of the work handed to a Temporal agent (HTTP agents poll their command instead). */
+    private enum AgentWork {
+        NONE,
+        WORKING,
+        /** Ended without telling what it did (cut off, out of retries): it may have launched. */
+        ENDED_UNANSWERED,
+        ENDED
+    }
+
     private final LifecycleActivities lifecycle = ActivityStubs.lifecycle();
 
     private LaunchInstanceInput input;
+    private ConfirmationCheck check;
+    private LaunchPhase phase = LaunchPhase.RECORDING;
     private InstanceSnapshot instance;
+    private AgentWork agentWork = AgentWork.NONE;
+    /** The confirmation being recorded or recorded; a conflicting one is discarded and the wait goes on. */
     private LaunchConfirmation confirmation;
+    /** EC2 (or the HTTP agent) refused the launch: the reason. */
+    private String refusal;
     private TerminationRequest terminationRequest;
     private boolean terminationRecorded;
-    private String launchFailure;
-    private boolean agentGaveUp;
-    /** The agent's work ended without telling what it did (cut off by the timeout): it may have launched. */
-    private boolean agentMayHaveLaunched;
-    private String phase = "recording";
+    /** The answer for each EC2 id confirmed through the Update, once decided. */
+    private final Map<String, ConfirmationVerdict> verdicts = new HashMap<>();
+    /** Confirmations signalled before the workflow method ran (it sets who may confirm). */
+    private final List<LaunchConfirmation> early = new ArrayList<>();
 
     @Override
     public LaunchResult launch(LaunchInstanceInput input) {
         this.input = input;
-        record(lifecycle.recordLaunchRequested(input));
-        CancellationScope agentWork = dispatchToAgent();
+        this.check = ConfirmationCheck.forWorkflow(input.instanceId(), input.agentId());
+        // The deadline runs from the start, so time spent retrying a recording step counts against it.
+        Instant deadline = now().plus(input.confirmationTimeout());
+        record(() -> lifecycle.recordLaunchRequested(input));
+        early.forEach(this::confirmLaunched);
+        CancellationScope agentScope = dispatchToAgent(deadline);
 
-        phase = "awaiting_confirmation";
-        Workflow.await(input.confirmationTimeout(), () -> confirmation != null || launchFailure != null);
-        if (confirmation == null && launchFailure == null && agentWork != null) {
+        awaitOutcome(deadline);
+        if (confirmation == null && refusal == null && agentScope != null) {
             // The agent must not keep polling EC2 for a launch we have given up on.
-            agentMayHaveLaunched |= !agentGaveUp;
-            agentWork.cancel();
+            if (agentWork == AgentWork.WORKING) {
+                agentWork = AgentWork.ENDED_UNANSWERED;
+            }
+            agentScope.cancel();
         }
-        // From here on the outcome is being decided: a termination request now goes to the termination
-        // workflow (the validator rejects it), and one accepted before is recorded before the outcome is.
-        phase = "settling";
-        Workflow.await(() -> terminationRequest == null || terminationRecorded);
 
-        if (confirmation != null) {
-            record(lifecycle.recordLaunchConfirmed(confirmation));
+        if (phase == LaunchPhase.HANDED_OVER) {
+            log.info("Launch handed over to its termination after a recording failure instance_id={}", input.instanceId());
+        } else if (confirmation != null) {
             if (terminationRequest != null) {
                 terminate("terminated while launching");
             }
-        } else if (launchFailure != null) {
+        } else if (refusal != null) {
             settleRefusedLaunch();
         } else if (terminationRequest != null) {
             // Nothing confirmed, but the agent may have launched: terminate by ClientToken.
             terminate("terminated while launching; launch not confirmed in time");
         } else {
-            record(lifecycle.recordLaunchTimedOut(new Outcome(input.instanceId(),
+            recordOrReclaim(() -> lifecycle.recordLaunchTimedOut(new Outcome(input.instanceId(),
                     "not confirmed within " + input.confirmationTimeout().toSeconds() + "s")));
-            reclaimLateInstance();
+            if (phase != LaunchPhase.HANDED_OVER) {
+                reclaimLateInstance();
+            }
+        }
+        if (phase != LaunchPhase.HANDED_OVER) {
+            phase = LaunchPhase.CLOSED; // Confirmations from now on are refused, so no handler waits for a verdict.
         }
         Workflow.await(Workflow::isEveryHandlerFinished);
-        phase = "closed";
+        phase = LaunchPhase.CLOSED;
         return new LaunchResult(instance.instanceId(), instance.ec2InstanceId(), instance.status(), instance.failureReason());
     }
 
-    private CancellationScope dispatchToAgent() {
+    /**
+     * Waits for a confirmation or a refusal until the deadline, and records a confirmation. One the record
+     * refuses (its EC2 id belongs to another instance) is discarded and the wait goes on: a wrong agent
+     * answer never settles the launch.
+     */
+    private void awaitOutcome(Instant deadline) {
+        while (true) {
+            phase = LaunchPhase.AWAITING_CONFIRMATION;
+            Workflow.await(remaining(deadline), () -> confirmation != null || refusal != null);
+            // From here on the outcome is being decided: a termination request now goes to the termination
+            // workflow (the validator rejects it), and one accepted before is recorded before the outcome is.
+            phase = LaunchPhase.SETTLING;
+            Workflow.await(() -> terminationRequest == null || terminationRecorded);
+            if (confirmation == null || recordConfirmation()) {
+                return;
+            }
+        }
+    }
+
+    /** True when the confirmation is recorded (or the launch handed over after a failure); false: discarded. */
+    private boolean recordConfirmation() {
+        LaunchConfirmation candidate = confirmation;
+        try {
+            setInstance(lifecycle.recordLaunchConfirmed(candidate));
+            verdicts.put(candidate.ec2InstanceId(), ConfirmationVerdict.accepted(instance));
+            return true;
+        } catch (ActivityFailure failure) {
+            if (ActivityStubs.isConfirmationConflict(failure)) {
+                log.warn("Launch confirmation refused by the record instance_id={} ec2_instance_id={}",
+                        input.instanceId(), candidate.ec2InstanceId());
+                verdicts.put(candidate.ec2InstanceId(), ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_CONFLICT,
+                        instance.ec2InstanceId(), instance));
+                confirmation = null;
+                return false;
+            }
+            verdicts.put(candidate.ec2InstanceId(), ConfirmationVerdict.refused(ConfirmationVerdict.RECORDING_FAILED,
+                    instance.ec2InstanceId(), instance));
+            failAndReclaim("launch confirmation " + ActivityStubs.recordingFailure(failure));
+            return true;
+        }
+    }
+
+    private CancellationScope dispatchToAgent(Instant deadline) {
         if (input.transport() != Transport.TEMPORAL) {
             return null; // An HTTP agent polls the command queued by recordLaunchRequested.
         }
-        AgentActivities agent = ActivityStubs.agentLaunch(input.agentTaskQueue(), input.confirmationTimeout());
+        AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline));
         LaunchCommand command = launchCommand();
-        CancellationScope scope = Workflow.newCancellationScope(() -> {
-            Promise<Void> done = Async.procedure(agent::launchInstance, command);
-            done.handle((ignored, failure) -> {
-                agentGaveUp = true;
-                if (failure != null && confirmation == null) {
-                    launchFailure = ActivityStubs.nonRetryableReason(failure);
+        agentWork = AgentWork.WORKING;
+        CancellationScope scope = Workflow.newCancellationScope(() ->
+                Async.procedure(agent::launchInstance, command).handle((ignored, failure) -> {
+                    String reason = failure == null ? null : ActivityStubs.nonRetryableReason(failure);
                     // Timed out or cancelled rather than refused: RunInstances may have run.
-                    agentMayHaveLaunched |= launchFailure == null;
-                }
-                return null;
-            });
-        });
+                    boolean unanswered = failure != null && reason == null;
+                    if (agentWork == AgentWork.WORKING) {
+                        agentWork = unanswered ? AgentWork.ENDED_UNANSWERED : AgentWork.ENDED;
+                    }
+                    if (reason != null && confirmation == null) {
+                        refusal = reason;
+                    }
+                    return null;
+                }));
         scope.run();
         return scope;
     }
 
     private void settleRefusedLaunch() {
         if (terminationRequest == null) {
-            record(lifecycle.recordLaunchFailed(new Outcome(input.instanceId(), launchFailure)));
+            record(() -> lifecycle.recordLaunchFailed(new Outcome(input.instanceId(), refusal)));
             return;
         }
         // EC2 refused the launch, so there is nothing to terminate: the termination is done.
-        record(lifecycle.recordTerminated(new TerminationConfirmation(input.instanceId(), input.agentId(), null, now())));
+        record(() -> lifecycle.recordTerminated(
+                new TerminationConfirmation(input.instanceId(), input.agentId(), null, now())));
     }
 
     /** After a timeout: an instance that turns up late is terminated, not adopted (the user was told it failed). */
     private void reclaimLateInstance() {
-        phase = "awaiting_late_confirmation";
-        boolean late = Workflow.await(input.lateConfirmationWindow(),
-                () -> confirmation != null || terminationRequest != null
-                        || (input.transport() == Transport.TEMPORAL && agentGaveUp));
-        if (!late || (confirmation == null && terminationRequest == null)) {
-            if (late && agentMayHaveLaunched
-                    && Workflow.getVersion(RECLAIM_UNCONFIRMED, Workflow.DEFAULT_VERSION, 1) == 1) {
-                // The agent was cut off mid-launch and stopped watching, so no late confirmation will come: an
-                // instance it launched would run on, unowned. Terminate by ClientToken (finding none is done).
-                terminate("launch timed out; reclaiming any instance it started");
+        phase = LaunchPhase.AWAITING_LATE_CONFIRMATION;
+        Instant windowEnd = now().plus(input.lateConfirmationWindow());
+        while (true) {
+            boolean late = Workflow.await(remaining(windowEnd),
+                    () -> confirmation != null || terminationRequest != null
+                            || (input.transport() == Transport.TEMPORAL && agentWork != AgentWork.WORKING));
+            if (!late || (confirmation == null && terminationRequest == null)) {
+                if (late && agentWork == AgentWork.ENDED_UNANSWERED
+                        && Workflow.getVersion(RECLAIM_UNCONFIRMED, Workflow.DEFAULT_VERSION, 1) == 1) {
+                    // The agent was cut off mid-launch and stopped watching, so no late confirmation will come: an
+                    // instance it launched would run on, unowned. Terminate by ClientToken (finding none is done).
+                    terminate("launch timed out; reclaiming any instance it started");
+                }
+                return;
             }
+            if (confirmation != null) {
+                log.info("Late launch confirmation, terminating instance_id={} ec2_instance_id={}",
+                        input.instanceId(), confirmation.ec2InstanceId());
+                phase = LaunchPhase.SETTLING;
+                if (!recordConfirmation()) {
+                    phase = LaunchPhase.AWAITING_LATE_CONFIRMATION;
+                    continue;
+                }
+                if (phase == LaunchPhase.HANDED_OVER) {
+                    return;
+                }
+            }
+            terminate(terminationRequest != null ? terminationRequest.reason() : "launch confirmed after its timeout");
             return;
         }
-        if (confirmation != null) {
-            log.info("Late launch confirmation, terminating instance_id={} ec2_instance_id={}",
-                    input.instanceId(), confirmation.ec2InstanceId());
-            record(lifecycle.recordLaunchConfirmed(confirmation));
-        }
-        terminate(terminationRequest != null ? terminationRequest.reason() : "launch confirmed after its timeout");
     }
 
     private void terminate(String reason) {
-        phase = "terminating";
+        phase = LaunchPhase.HANDED_OVER;
         TerminationRequest request = terminationRequest != null
                 ? terminationRequest
                 : new TerminationRequest(input.requestId() + "-reclaim", reason, now());
         TerminationStarter.startDetached(input, request, reason);
     }
 
-    @Override
-    public void reportLaunchRefused(Outcome outcome) {
-        if (confirmation == null && launchFailure == null && outcome != null && input != null
-                && input.instanceId().equals(outcome.instanceId())) {
-            launchFailure = outcome.reason();
+    /**
+     * A recording step that failed for good: the row moves to {@code launch_failed} with the reason, and
+     * whatever the agent may have launched is reclaimed. If even that cannot be written, the workflow fails
+     * and the row is left to the stuck-launch alert and the restart reconciler.
+     */
+    private void failAndReclaim(String reason) {
+        log.warn("Launch step failed for good instance_id={} reason={}", input.instanceId(), reason);
+        setInstance(lifecycle.recordLaunchFailed(new Outcome(input.instanceId(), reason)));
+        terminate("launch failed: " + reason);
+    }
+
+    private void record(Supplier<InstanceSnapshot> step) {
+        setInstance(step.get());
+    }
+
+    private void recordOrReclaim(Supplier<InstanceSnapshot> step) {
+        try {
+            record(step);
+        } catch (ActivityFailure failure) {
+            failAndReclaim(ActivityStubs.recordingFailure(failure));
         }
     }
 
     @Override
-    public void confirmLaunched(LaunchConfirmation confirmation) {
-        if (this.confirmation == null && confirmation != null && input != null
-                && input.instanceId().equals(confirmation.instanceId())) {
-            this.confirmation = confirmation;
+    public void reportLaunchRefused(Outcome outcome) {
+        if (confirmation == null && refusal == null && outcome != null && input != null
+                && input.instanceId().equals(outcome.instanceId())) {
+            refusal = outcome.reason();
         }
+    }
+
+    @Override
+    public void confirmLaunched(LaunchConfirmation offered) {
+        if (offered == null || offered.ec2InstanceId() == null) {
+            return;
+        }
+        if (check == null) {
+            early.add(offered);
+            return;
+        }
+        String refused = check.refusal(offered.instanceId(), offered.agentId());
+        if (refused != null) {
+            log.warn("Launch confirmation refused instance_id={} agent_id={} ec2_instance_id={} refusal={}",
+                    offered.instanceId(), offered.agentId(), offered.ec2InstanceId(), refused);
+        } else if (confirmation == null && phase.takesConfirmations()) {
+            confirmation = offered;
+        }
+    }
+
+    @Override
+    public void validateLaunchConfirmation(LaunchConfirmation offered) {
+        if (offered == null || offered.instanceId() == null || offered.ec2InstanceId() == null) {
+            throw new IllegalArgumentException("a confirmation needs the instance id and the EC2 id");
+        }
+    }
+
+    @Override
+    public ConfirmationVerdict submitLaunchConfirmation(LaunchConfirmation offered) {
+        Workflow.await(() -> instance != null);
+        String refused = check.refusal(offered.instanceId(), offered.agentId());
+        if (refused != null) {
+            return ConfirmationVerdict.refused(refused, instance.ec2InstanceId(), instance);
+        }
+        String ec2Id = offered.ec2InstanceId();
+        ConfirmationVerdict decided = verdicts.get(ec2Id);
+        if (decided != null) {
+            return decided.accepted() ? ConfirmationVerdict.accepted(instance) : decided;
+        }
+        if (confirmation != null && !confirmation.ec2InstanceId().equals(ec2Id)) {
+            return ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, confirmation.ec2InstanceId(), instance);
+        }
+        if (instance.ec2InstanceId() != null && !instance.ec2InstanceId().equals(ec2Id)) {
+            return ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, instance.ec2InstanceId(), instance);
+        }
+        if (confirmation == null) {
+            if (!phase.takesConfirmations()) {
+                return ConfirmationVerdict.refused(ConfirmationVerdict.SETTLED, instance.ec2InstanceId(), instance);
+            }
+            confirmation = offered;
+        }
+        Workflow.await(() -> verdicts.containsKey(ec2Id));
+        return verdicts.get(ec2Id);
     }
 
     @Override
@@ -169,8 +322,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         }
         // Only while the outcome is undecided: once settling starts, a request accepted here could be
         // recorded after the outcome (terminating on a row that then stays so, with no termination started).
-        if (!"awaiting_confirmation".equals(phase) && !"recording".equals(phase)
-                && terminationRequest == null) {
+        if (!phase.takesTerminationRequests() && terminationRequest == null) {
             throw new IllegalStateException("launch already settled: terminate through the termination workflow");
         }
     }
@@ -180,7 +332,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         Workflow.await(() -> instance != null);
         if (terminationRequest == null) {
             terminationRequest = request;
-            record(lifecycle.recordTerminationRequestedWhileLaunching(
+            record(() -> lifecycle.recordTerminationRequestedWhileLaunching(
                     TerminationStarter.input(input, request, request.reason())));
             terminationRecorded = true;
         } else {
@@ -192,10 +344,10 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
 
     @Override
     public LaunchProgress getProgress() {
-        return new LaunchProgress(phase, instance, terminationRequest != null);
+        return new LaunchProgress(phase.label(), instance, terminationRequest != null);
     }
 
-    private void record(InstanceSnapshot snapshot) {
+    private void setInstance(InstanceSnapshot snapshot) {
         instance = snapshot;
         ActivityStubs.upsertState(snapshot.status());
     }
@@ -213,6 +365,11 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                 input.role(),
                 spec,
                 OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private static Instant now() {

@@ -13,12 +13,19 @@ import java.time.Duration;
 /** Activity options of the lifecycle workflows, in one place. StartToClose is always set. */
 public final class ActivityStubs {
 
-    /** Lifecycle writes are one short transaction; retry until the database is back. */
+    /**
+     * Lifecycle writes are one short transaction. A database outage is ridden out for about two minutes, never
+     * forever: after that the workflow records a failure state (or, if even that cannot be written, fails and the
+     * row is left for the stuck-state alert and the reconciler). Failures no retry can fix are not retried.
+     */
     private static final ActivityOptions LIFECYCLE = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setScheduleToCloseTimeout(Duration.ofMinutes(2))
             .setRetryOptions(RetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofMillis(200))
                     .setMaximumInterval(Duration.ofSeconds(10))
+                    .setMaximumAttempts(20)
+                    .setDoNotRetry(FailureTypes.NON_RETRYABLE_LIFECYCLE.toArray(String[]::new))
                     .build())
             .build();
 
@@ -32,19 +39,16 @@ public final class ActivityStubs {
         return Workflow.newActivityStub(LifecycleActivities.class, LIFECYCLE);
     }
 
-    public static AgentActivities agentLaunch(String taskQueue, Duration confirmationTimeout) {
-        return agent(taskQueue, confirmationTimeout);
-    }
-
-    public static AgentActivities agentTerminate(String taskQueue, Duration confirmationTimeout) {
-        return agent(taskQueue, confirmationTimeout);
+    /** {@code remaining}: what is left of the confirmation deadline when the agent gets the work. */
+    public static AgentActivities agent(String taskQueue, Duration remaining) {
+        return agentStub(taskQueue, remaining.isNegative() || remaining.isZero() ? Duration.ofSeconds(1) : remaining);
     }
 
     /**
      * Bounded by the confirmation timeout as a whole (ScheduleToClose), so an agent that comes back
      * after the launch was given up never starts it.
      */
-    private static AgentActivities agent(String taskQueue, Duration confirmationTimeout) {
+    private static AgentActivities agentStub(String taskQueue, Duration confirmationTimeout) {
         return Workflow.newActivityStub(AgentActivities.class, ActivityOptions.newBuilder()
                 .setTaskQueue(taskQueue)
                 .setScheduleToCloseTimeout(confirmationTimeout)
@@ -73,6 +77,20 @@ public final class ActivityStubs {
             return message == null || message.isBlank() ? application.getType() : application.getType() + ": " + message;
         }
         return null;
+    }
+
+    /** True when a recording step refused a confirmation (wrong or someone else's EC2 id). */
+    public static boolean isConfirmationConflict(Throwable failure) {
+        Throwable cause = failure instanceof ActivityFailure ? failure.getCause() : failure;
+        return cause instanceof ApplicationFailure application
+                && FailureTypes.CONFIRMATION_CONFLICT.equals(application.getType());
+    }
+
+    /** A readable reason for a recording step that failed for good. */
+    public static String recordingFailure(Throwable failure) {
+        Throwable cause = failure instanceof ActivityFailure && failure.getCause() != null ? failure.getCause() : failure;
+        String message = cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
+        return "could not be recorded: " + (message == null ? cause.getClass().getSimpleName() : message);
     }
 
     public static void upsertState(String status) {

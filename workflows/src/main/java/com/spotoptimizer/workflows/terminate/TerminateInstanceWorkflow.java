@@ -1,11 +1,13 @@
 package com.spotoptimizer.workflows.terminate;
 
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -19,9 +21,19 @@ public interface TerminateInstanceWorkflow {
     @WorkflowMethod
     TerminateResult terminate(TerminateInstanceInput input);
 
-    /** TERMINATE_CONFIRMED from the agent (Temporal or HTTP). Repeats change nothing. */
+    /**
+     * TERMINATE_CONFIRMED from a Temporal agent. Repeats change nothing; one from another agent, for another
+     * instance or naming another EC2 id than the recorded one is ignored.
+     */
     @SignalMethod
     void confirmTerminated(TerminationConfirmation confirmation);
+
+    /** TERMINATE_CONFIRMED from an HTTP agent, answered: whether this confirmation is the one recorded. */
+    @UpdateMethod
+    ConfirmationVerdict submitTerminationConfirmation(TerminationConfirmation confirmation);
+
+    @UpdateValidatorMethod(updateName = "submitTerminationConfirmation")
+    void validateTerminationConfirmation(TerminationConfirmation confirmation);
 
     /** An HTTP agent reports that EC2 refused the termination (its command result). */
     @SignalMethod

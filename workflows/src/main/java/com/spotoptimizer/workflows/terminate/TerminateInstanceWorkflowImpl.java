@@ -3,57 +3,116 @@ package com.spotoptimizer.workflows.terminate;
 import com.spotoptimizer.workflows.agent.AgentActivities;
 import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.TerminateCommand;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.system.ActivityStubs;
 import com.spotoptimizer.workflows.system.Transport;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
 
 public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow {
 
+    private static final Logger log = Workflow.getLogger(TerminateInstanceWorkflowImpl.class);
     static final String TERMINATED = "terminated";
 
     private final LifecycleActivities lifecycle = ActivityStubs.lifecycle();
 
     private TerminateInstanceInput input;
+    private ConfirmationCheck check;
     private InstanceSnapshot instance;
+    /** The confirmation being recorded; one the record refuses is discarded and the wait goes on. */
     private TerminationConfirmation confirmation;
     private String failure;
+    private boolean settled;
+    /** The answer for each confirmation sent through the Update, by EC2 id ("" for none), once decided. */
+    private final Map<String, ConfirmationVerdict> verdicts = new HashMap<>();
+    private final List<TerminationConfirmation> early = new ArrayList<>();
 
     @Override
     public TerminateResult terminate(TerminateInstanceInput input) {
         this.input = input;
-        record(lifecycle.recordTerminationRequested(input));
+        this.check = ConfirmationCheck.forWorkflow(input.instanceId(), input.agentId());
+        // The deadline runs from the start, so time spent retrying a recording step counts against it.
+        Instant deadline = now().plus(input.confirmationTimeout());
+        instance = lifecycle.recordTerminationRequested(input);
+        ActivityStubs.upsertState(instance.status());
         if (TERMINATED.equals(instance.status())) {
+            settled = true;
             return result();
         }
-        CancellationScope agentWork = dispatchToAgent();
+        early.forEach(this::confirmTerminated);
+        CancellationScope agentWork = dispatchToAgent(deadline);
 
-        Workflow.await(input.confirmationTimeout(), () -> confirmation != null || failure != null);
-        if (confirmation != null) {
-            record(lifecycle.recordTerminated(confirmation));
-        } else if (failure != null) {
-            record(lifecycle.recordTerminationFailed(new Outcome(input.instanceId(), failure)));
-        } else {
+        while (true) {
+            Workflow.await(remaining(deadline), () -> confirmation != null || failure != null);
+            if (confirmation == null || recordConfirmation()) {
+                break;
+            }
+        }
+        if (confirmation == null && failure != null) {
+            record(new Outcome(input.instanceId(), failure), false);
+        } else if (confirmation == null) {
             if (agentWork != null) {
                 agentWork.cancel();
             }
-            record(lifecycle.recordTerminationTimedOut(new Outcome(input.instanceId(),
-                    "not confirmed within " + input.confirmationTimeout().toSeconds() + "s")));
+            record(new Outcome(input.instanceId(),
+                    "not confirmed within " + input.confirmationTimeout().toSeconds() + "s"), true);
         }
+        settled = true; // Confirmations from now on are refused, so no handler waits for a verdict.
         Workflow.await(Workflow::isEveryHandlerFinished);
         return result();
     }
 
-    private CancellationScope dispatchToAgent() {
+    /** True when recorded (or the termination failed for good); false when the record refused it. */
+    private boolean recordConfirmation() {
+        TerminationConfirmation candidate = confirmation;
+        try {
+            instance = lifecycle.recordTerminated(candidate);
+            ActivityStubs.upsertState(instance.status());
+            verdicts.put(key(candidate.ec2InstanceId()), ConfirmationVerdict.accepted(instance));
+            return true;
+        } catch (ActivityFailure error) {
+            if (ActivityStubs.isConfirmationConflict(error)) {
+                log.warn("Termination confirmation refused by the record instance_id={} ec2_instance_id={}",
+                        input.instanceId(), candidate.ec2InstanceId());
+                verdicts.put(key(candidate.ec2InstanceId()), ConfirmationVerdict.refused(
+                        ConfirmationVerdict.EC2_ID_CONFLICT, instance.ec2InstanceId(), instance));
+                confirmation = null;
+                return false;
+            }
+            verdicts.put(key(candidate.ec2InstanceId()), ConfirmationVerdict.refused(
+                    ConfirmationVerdict.RECORDING_FAILED, instance.ec2InstanceId(), instance));
+            failure = "termination confirmation " + ActivityStubs.recordingFailure(error);
+            confirmation = null;
+            return true;
+        }
+    }
+
+    /** A refusal or a timeout. If even that cannot be written the workflow fails; the row is left to the alert. */
+    private void record(Outcome outcome, boolean timedOut) {
+        instance = timedOut ? lifecycle.recordTerminationTimedOut(outcome) : lifecycle.recordTerminationFailed(outcome);
+        ActivityStubs.upsertState(instance.status());
+    }
+
+    private CancellationScope dispatchToAgent(Instant deadline) {
         if (input.transport() != Transport.TEMPORAL) {
             return null; // An HTTP agent polls the command queued by recordTerminationRequested.
         }
-        AgentActivities agent = ActivityStubs.agentTerminate(input.agentTaskQueue(), input.confirmationTimeout());
+        AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline));
         TerminateCommand command = new TerminateCommand(
                 Workflow.getInfo().getWorkflowId(),
                 commandId(input),
@@ -85,11 +144,63 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
     }
 
     @Override
-    public void confirmTerminated(TerminationConfirmation confirmation) {
-        if (this.confirmation == null && confirmation != null && input != null
-                && input.instanceId().equals(confirmation.instanceId())) {
-            this.confirmation = confirmation;
+    public void confirmTerminated(TerminationConfirmation offered) {
+        if (offered == null) {
+            return;
         }
+        if (check == null) {
+            early.add(offered);
+            return;
+        }
+        String refused = refusal(offered);
+        if (refused != null) {
+            log.warn("Termination confirmation refused instance_id={} agent_id={} ec2_instance_id={} refusal={}",
+                    offered.instanceId(), offered.agentId(), offered.ec2InstanceId(), refused);
+        } else if (confirmation == null && !settled) {
+            confirmation = offered;
+        }
+    }
+
+    @Override
+    public void validateTerminationConfirmation(TerminationConfirmation offered) {
+        if (offered == null || offered.instanceId() == null) {
+            throw new IllegalArgumentException("a confirmation needs the instance id");
+        }
+    }
+
+    @Override
+    public ConfirmationVerdict submitTerminationConfirmation(TerminationConfirmation offered) {
+        Workflow.await(() -> instance != null);
+        String refused = refusal(offered);
+        if (refused != null) {
+            return ConfirmationVerdict.refused(refused, instance.ec2InstanceId(), instance);
+        }
+        String key = key(offered.ec2InstanceId());
+        ConfirmationVerdict decided = verdicts.get(key);
+        if (decided != null) {
+            return decided.accepted() ? ConfirmationVerdict.accepted(instance) : decided;
+        }
+        if (confirmation != null && !key.equals(key(confirmation.ec2InstanceId()))) {
+            return ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, confirmation.ec2InstanceId(), instance);
+        }
+        if (confirmation == null) {
+            if (settled) {
+                return ConfirmationVerdict.refused(ConfirmationVerdict.SETTLED, instance.ec2InstanceId(), instance);
+            }
+            confirmation = offered;
+        }
+        Workflow.await(() -> verdicts.containsKey(key));
+        return verdicts.get(key);
+    }
+
+    /** Another agent, another instance, or another EC2 id than the one recorded for this instance. */
+    private String refusal(TerminationConfirmation offered) {
+        String refused = check.refusal(offered.instanceId(), offered.agentId());
+        if (refused == null && instance != null && instance.ec2InstanceId() != null && offered.ec2InstanceId() != null
+                && !Objects.equals(instance.ec2InstanceId(), offered.ec2InstanceId())) {
+            refused = ConfirmationVerdict.EC2_ID_MISMATCH;
+        }
+        return refused;
     }
 
     @Override
@@ -103,12 +214,20 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
         return instance;
     }
 
-    private void record(InstanceSnapshot snapshot) {
-        instance = snapshot;
-        ActivityStubs.upsertState(snapshot.status());
-    }
-
     private TerminateResult result() {
         return new TerminateResult(instance.instanceId(), instance.status(), instance.failureReason());
+    }
+
+    private static String key(String ec2InstanceId) {
+        return ec2InstanceId == null ? "" : ec2InstanceId;
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private static Instant now() {
+        return Instant.ofEpochMilli(Workflow.currentTimeMillis());
     }
 }

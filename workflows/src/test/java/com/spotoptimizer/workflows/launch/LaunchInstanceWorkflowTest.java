@@ -110,9 +110,12 @@ class LaunchInstanceWorkflowTest {
         launch.awaitRecorded();
 
         LaunchInstanceWorkflow agentSide = h.launchStub(input);
+        // Held while recording, so the repeats reach the open workflow rather than a closed one.
+        h.lifecycle.hold("recordLaunchConfirmed");
         agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0first", h.now()));
         agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0first", h.now()));
         agentSide.confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0second", h.now()));
+        h.lifecycle.release("recordLaunchConfirmed");
 
         assertThat(result(launch).ec2InstanceId()).isEqualTo("i-0first");
         assertThat(h.lifecycle.methods(input.instanceId()))

@@ -8,6 +8,7 @@ import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.system.Transport;
 import com.spotoptimizer.workflows.terminate.TerminateInstanceInput;
+import com.spotoptimizer.workflows.system.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
     private final List<Event> events = new ArrayList<>();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Set<String> waitingAtGate = ConcurrentHashMap.newKeySet();
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     // ---- LifecycleActivities ------------------------------------------------------------------
 
@@ -74,6 +76,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
         passGate("recordLaunchConfirmed");
         synchronized (this) {
             Row row = find(confirmation.instanceId());
+            refuseIdOfAnotherRow(row, confirmation.ec2InstanceId());
             if (row.status.equals(Statuses.LAUNCHING)) {
                 row.attachLaunch(confirmation);
                 move(row, "replica".equals(row.role) ? Statuses.RUNNING_REPLICA : Statuses.RUNNING_PRIMARY, null);
@@ -146,6 +149,12 @@ public final class InMemoryLifecycle implements LifecycleActivities {
             if (!row.status.equals(Statuses.TERMINATING)) {
                 return unchanged("recordTerminated", row);
             }
+            if (row.ec2InstanceId != null && confirmation.ec2InstanceId() != null
+                    && !row.ec2InstanceId.equals(confirmation.ec2InstanceId())) {
+                throw conflict(row.ec2InstanceId + " is recorded for " + row.instanceId + ", not "
+                        + confirmation.ec2InstanceId());
+            }
+            refuseIdOfAnotherRow(row, confirmation.ec2InstanceId());
             if (row.ec2InstanceId == null) {
                 row.ec2InstanceId = confirmation.ec2InstanceId();
             }
@@ -165,6 +174,19 @@ public final class InMemoryLifecycle implements LifecycleActivities {
     @Override
     public InstanceSnapshot recordTerminationTimedOut(Outcome outcome) {
         return settleTermination("recordTerminationTimedOut", outcome, Statuses.TERMINATION_TIMED_OUT, "CANCELLED");
+    }
+
+    /** As the database's unique EC2 id: one EC2 instance belongs to at most one row. */
+    private void refuseIdOfAnotherRow(Row row, String ec2InstanceId) {
+        for (Row other : rows.values()) {
+            if (other != row && ec2InstanceId != null && ec2InstanceId.equals(other.ec2InstanceId)) {
+                throw conflict(ec2InstanceId + " belongs to instance " + other.instanceId);
+            }
+        }
+    }
+
+    private static ApplicationFailure conflict(String message) {
+        return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.CONFIRMATION_CONFLICT);
     }
 
     // ---- what tests read and set up -----------------------------------------------------------
@@ -203,6 +225,11 @@ public final class InMemoryLifecycle implements LifecycleActivities {
         instanceByRequest.put(launch.clientId() + "/" + launch.requestId(), row.instanceId);
     }
 
+    /** Every call of {@code method} fails as a database outage would (a retryable failure). */
+    public void failAlways(String method) {
+        failing.add(method);
+    }
+
     /** The next calls of {@code method} block until {@link #release}: lets a test act while one is in flight. */
     public void hold(String method) {
         gates.put(method, new CountDownLatch(1));
@@ -222,6 +249,9 @@ public final class InMemoryLifecycle implements LifecycleActivities {
     // ---- internals ----------------------------------------------------------------------------
 
     private void passGate(String method) {
+        if (failing.contains(method)) {
+            throw new IllegalStateException("database unavailable (" + method + ")");
+        }
         CountDownLatch gate = gates.get(method);
         if (gate == null) {
             return;
