@@ -10,12 +10,12 @@ import com.spotoptimizer.db.command.CommandType;
 import com.spotoptimizer.db.instance.InstanceRepository;
 import com.spotoptimizer.db.instance.InstanceRow;
 import com.spotoptimizer.db.instance.InstanceStatus;
+import com.spotoptimizer.api.lifecycle.ConfirmationPendingException;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.function.Predicate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,7 +28,6 @@ import reactor.core.publisher.Mono;
 public class AgentCommandService {
 
     private static final int MAX_COMMANDS_PER_POLL = 50;
-    private static final Duration SETTLE_POLL = Duration.ofMillis(50);
 
     private final CommandRepository commands;
     private final CommandResults results;
@@ -52,31 +51,46 @@ public class AgentCommandService {
                 .map(PendingCommand::of);
     }
 
+    /**
+     * LAUNCH_CONFIRMED, checked against the record and answered by the launch workflow: 200 only for the
+     * confirmation that is (or was) recorded; one naming another request, another EC2 id than the recorded one,
+     * or an EC2 id of another instance is a 409 that names the recorded values and changes nothing.
+     */
     public Mono<LaunchConfirmedResponse> confirmLaunched(String agentId, LaunchConfirmedRequest request) {
         return own(agentId, request.instanceId()).flatMap(row -> {
-            if (row.ec2InstanceId() != null && !row.ec2InstanceId().equals(request.ec2InstanceId())) {
-                throw Problems.conflict("ec2-id-mismatch", "EC2 id mismatch", "instance " + row.instanceId()
-                        + " was confirmed as " + row.ec2InstanceId() + ", not " + request.ec2InstanceId());
+            if (request.requestId() != null && !request.requestId().equals(row.requestId())) {
+                throw ConfirmationProblems.requestMismatch(row.requestId(), request.requestId());
             }
             if (row.ec2InstanceId() != null) {
-                return Mono.just(row); // A repeat: already recorded.
-            }
-            LaunchConfirmation confirmation = new LaunchConfirmation(row.instanceId().toString(), agentId, request.ec2InstanceId(),
-                    clock.instant());
-            return workflows.confirmLaunched(row.clientId(), row.requestId(), confirmation).flatMap(delivered -> {
-                if (!delivered) {
-                    throw Problems.conflict("launch-closed", "Launch closed", "the launch of " + row.instanceId()
-                            + " has closed as " + row.status().value()
-                            + "; an instance that still runs is terminated by the orphan sweep");
+                if (!row.ec2InstanceId().equals(request.ec2InstanceId())) {
+                    throw ConfirmationProblems.ec2Mismatch(row, request.ec2InstanceId());
                 }
-                return settled(row, r -> r.ec2InstanceId() != null);
-            });
-        }).map(row -> new LaunchConfirmedResponse(row.instanceId().toString(), row.ec2InstanceId(), row.status().value(),
-                row.launchDurationSeconds()));
+                return Mono.just(row); // A repeat of the recorded confirmation.
+            }
+            LaunchConfirmation confirmation = new LaunchConfirmation(row.instanceId().toString(), agentId,
+                    request.ec2InstanceId(), clock.instant());
+            return unclaimed(row, request.ec2InstanceId())
+                    .then(workflows.submitLaunchConfirmation(row.clientId(), row.requestId(), confirmation,
+                            lifecycle.confirmationWait()))
+                    .flatMap(verdict -> answered(row, verdict))
+                    .switchIfEmpty(Mono.defer(() -> afterClosedLaunch(row, request.ec2InstanceId())));
+        }).onErrorMap(ConfirmationPendingException.class, ConfirmationProblems::pending)
+                .map(row -> new LaunchConfirmedResponse(row.instanceId().toString(), row.ec2InstanceId(),
+                        row.status().value(), row.launchDurationSeconds()));
     }
 
+    /** TERMINATE_CONFIRMED, checked and answered like a launch confirmation. */
     public Mono<TerminationConfirmedResponse> confirmTerminated(String agentId, TerminationConfirmedRequest request) {
         return own(agentId, request.instanceId()).flatMap(row -> {
+            String requestId = request.requestId();
+            if (requestId != null && !requestId.equals(row.terminationRequestId()) && !requestId.equals(row.requestId())) {
+                throw ConfirmationProblems.requestMismatch(
+                        row.terminationRequestId() != null ? row.terminationRequestId() : row.requestId(), requestId);
+            }
+            String ec2Id = request.ec2InstanceId();
+            if (ec2Id != null && row.ec2InstanceId() != null && !row.ec2InstanceId().equals(ec2Id)) {
+                throw ConfirmationProblems.ec2Mismatch(row, ec2Id);
+            }
             if (row.status() == InstanceStatus.TERMINATED) {
                 return Mono.just(row);
             }
@@ -85,11 +99,47 @@ public class AgentCommandService {
                         "instance " + row.instanceId() + " is " + row.status().value() + ", no termination is in progress");
             }
             TerminationConfirmation confirmation = new TerminationConfirmation(row.instanceId().toString(), agentId,
-                    request.ec2InstanceId(), clock.instant());
-            return workflows.confirmTerminated(confirmation)
-                    .flatMap(delivered -> settled(row, r -> r.status() != InstanceStatus.TERMINATING));
-        }).map(row -> new TerminationConfirmedResponse(row.instanceId().toString(), row.ec2InstanceId(),
-                row.status().value(), row.terminationDurationSeconds()));
+                    ec2Id, clock.instant());
+            return unclaimed(row, ec2Id)
+                    .then(workflows.submitTerminationConfirmation(confirmation, lifecycle.confirmationWait()))
+                    .flatMap(verdict -> answered(row, verdict))
+                    .switchIfEmpty(Mono.defer(() -> instances.findById(row.instanceId())
+                            .filter(now -> now.status() == InstanceStatus.TERMINATED)
+                            .switchIfEmpty(Mono.error(() -> Problems.conflict("termination-closed", "Termination closed",
+                                    "no termination of " + row.instanceId() + " is waiting for a confirmation")))));
+        }).onErrorMap(ConfirmationPendingException.class, ConfirmationProblems::pending)
+                .map(row -> new TerminationConfirmedResponse(row.instanceId().toString(), row.ec2InstanceId(),
+                        row.status().value(), row.terminationDurationSeconds()));
+    }
+
+    /** An EC2 id another instance holds can never be this one's. */
+    private Mono<Void> unclaimed(InstanceRow row, String ec2InstanceId) {
+        if (ec2InstanceId == null) {
+            return Mono.empty();
+        }
+        return instances.findByEc2Id(ec2InstanceId)
+                .filter(holder -> !holder.instanceId().equals(row.instanceId()))
+                .flatMap(holder -> Mono.error(ConfirmationProblems.ec2Conflict(row, ec2InstanceId)));
+    }
+
+    private Mono<InstanceRow> answered(InstanceRow row, ConfirmationVerdict verdict) {
+        if (!verdict.accepted()) {
+            return Mono.error(ConfirmationProblems.refused(row, verdict));
+        }
+        return instances.findById(row.instanceId());
+    }
+
+    /** The launch workflow is gone: only a repeat of what it recorded is still answered with 200. */
+    private Mono<InstanceRow> afterClosedLaunch(InstanceRow row, String ec2InstanceId) {
+        return instances.findById(row.instanceId()).map(now -> {
+            if (ec2InstanceId.equals(now.ec2InstanceId())) {
+                return now;
+            }
+            throw Problems.conflict("launch-closed", "Launch closed", "the launch of " + row.instanceId()
+                            + " has closed as " + now.status().value()
+                            + "; an instance that still runs is terminated by the agent's orphan sweep")
+                    .with("recorded_ec2_instance_id", now.ec2InstanceId());
+        });
     }
 
     /**
@@ -121,14 +171,5 @@ public class AgentCommandService {
     private Mono<InstanceRow> own(String agentId, String anyId) {
         return instances.findForAgent(agentId, anyId)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("instance " + anyId)));
-    }
-
-    /** The row once the workflow has recorded the confirmation, or as it is when the wait runs out. */
-    private Mono<InstanceRow> settled(InstanceRow before, Predicate<InstanceRow> done) {
-        long attempts = Math.max(1, lifecycle.confirmationWait().toMillis() / SETTLE_POLL.toMillis());
-        return instances.findById(before.instanceId())
-                .filter(done)
-                .repeatWhenEmpty(repeats -> repeats.take(attempts).delayElements(SETTLE_POLL))
-                .switchIfEmpty(instances.findById(before.instanceId()));
     }
 }

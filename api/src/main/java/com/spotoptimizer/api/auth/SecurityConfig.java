@@ -48,7 +48,7 @@ public class SecurityConfig {
                         // The stream itself accepts a short-lived ticket instead (browsers cannot send headers);
                         // it checks the bearer token or the ticket itself (EventStreamController).
                         .pathMatchers("/api/events/stream/**").permitAll()
-                        .pathMatchers("/api/events/tickets").hasAuthority(TokenIntrospector.ROLE_CLIENT)
+                        .pathMatchers("/api/events/tickets", "/api/events/stats").hasAuthority(TokenIntrospector.ROLE_CLIENT)
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .oauth2ResourceServer(rs -> rs

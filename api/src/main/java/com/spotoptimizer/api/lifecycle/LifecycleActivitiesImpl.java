@@ -1,6 +1,9 @@
 package com.spotoptimizer.api.lifecycle;
 
+import com.spotoptimizer.db.instance.ConfirmationConflictException;
 import com.spotoptimizer.db.instance.InstanceTransitions;
+import com.spotoptimizer.db.instance.NoSuchInstanceException;
+import com.spotoptimizer.db.instance.TransitionNotAllowedException;
 import com.spotoptimizer.db.instance.NewLaunch;
 import com.spotoptimizer.db.instance.TransitionResult;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
@@ -9,7 +12,9 @@ import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.system.FailureTypes;
 import com.spotoptimizer.workflows.system.Transport;
+import io.temporal.failure.ApplicationFailure;
 import com.spotoptimizer.workflows.terminate.TerminateInstanceInput;
 import java.time.Duration;
 import java.util.UUID;
@@ -131,8 +136,22 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
         return Snapshots.of(result.row());
     }
 
+    /**
+     * Runs the transition. What a retry cannot fix becomes a non-retryable failure with a stable type, so the
+     * workflow stops retrying and decides (discard a conflicting confirmation, or record a failure state);
+     * anything else (the database is away) is retried within the activity's bounded policy.
+     */
     private static TransitionResult block(Mono<TransitionResult> transition) {
-        return transition.block(WRITE_TIMEOUT);
+        try {
+            return transition.block(WRITE_TIMEOUT);
+        } catch (ConfirmationConflictException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.CONFIRMATION_CONFLICT,
+                    e.recordedEc2InstanceId());
+        } catch (TransitionNotAllowedException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.TRANSITION_NOT_ALLOWED);
+        } catch (NoSuchInstanceException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.NO_SUCH_INSTANCE);
+        }
     }
 
     private static void logged(TransitionResult result, String what) {
@@ -144,6 +163,11 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
     }
 
     private static UUID id(String instanceId) {
-        return UUID.fromString(instanceId);
+        try {
+            return UUID.fromString(instanceId);
+        } catch (IllegalArgumentException e) {
+            throw ApplicationFailure.newNonRetryableFailure("not an instance id: " + instanceId,
+                    FailureTypes.NO_SUCH_INSTANCE);
+        }
     }
 }

@@ -2,6 +2,7 @@ package com.spotoptimizer.api.lifecycle;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
@@ -18,7 +19,15 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.temporal.spring.boot.autoconfigure.properties.TemporalProperties;
 import java.util.concurrent.Callable;
 import org.springframework.stereotype.Component;
@@ -68,6 +77,33 @@ public class LifecycleWorkflows {
         });
     }
 
+    /**
+     * Starts the launch of a row whose workflow is gone, without waiting for it (its worker may not be up yet).
+     * A launch workflow that failed may be started again; one that runs already is left as it is.
+     */
+    public Mono<Void> resumeLaunch(LaunchInstanceInput input) {
+        String workflowId = WorkflowIds.launch(input.clientId(), input.requestId());
+        return blocking(() -> {
+            LaunchInstanceWorkflow starter = client.newWorkflowStub(LaunchInstanceWorkflow.class,
+                    options(workflowId, input.instanceId(), input.clientId(), input.agentId(), "launching",
+                            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY));
+            WorkflowClient.start(starter::launch, input);
+            return null;
+        }).then();
+    }
+
+    /** Starts the termination of a row whose workflow is gone, without waiting for it. */
+    public Mono<Void> resumeTermination(TerminateInstanceInput input) {
+        String workflowId = WorkflowIds.terminate(input.instanceId());
+        return blocking(() -> {
+            TerminateInstanceWorkflow starter = client.newWorkflowStub(TerminateInstanceWorkflow.class,
+                    options(workflowId, input.instanceId(), input.clientId(), input.agentId(), "terminating",
+                            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE));
+            WorkflowClient.start(starter::terminate, input);
+            return null;
+        }).then();
+    }
+
     /** Terminate while launching, through the launch workflow. Empty when the launch has already settled. */
     public Mono<InstanceSnapshot> terminateWhileLaunching(String clientId, String launchRequestId, TerminationRequest request) {
         return blocking(() -> {
@@ -97,30 +133,40 @@ public class LifecycleWorkflows {
         });
     }
 
-    /** Delivers LAUNCH_CONFIRMED; false when no launch workflow is open to receive it. */
-    public Mono<Boolean> confirmLaunched(String clientId, String launchRequestId, LaunchConfirmation confirmation) {
-        return blocking(() -> {
-            try {
-                client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
-                        .confirmLaunched(confirmation);
-                return true;
-            } catch (WorkflowNotFoundException closed) {
-                return false;
-            }
-        });
+    /**
+     * An HTTP agent's LAUNCH_CONFIRMED, answered by the launch workflow (an Update): whether it is the one
+     * recorded. Empty when no launch workflow is open to take it; {@link ConfirmationPendingException} when the
+     * workflow has not decided within {@code wait} (the agent sends it again; repeats are harmless).
+     */
+    public Mono<ConfirmationVerdict> submitLaunchConfirmation(String clientId, String launchRequestId,
+                                                              LaunchConfirmation confirmation, Duration wait) {
+        return submit(WorkflowIds.launch(clientId, launchRequestId), "submitLaunchConfirmation", confirmation, wait);
     }
 
-    /** Delivers TERMINATE_CONFIRMED; false when no termination workflow is open to receive it. */
-    public Mono<Boolean> confirmTerminated(TerminationConfirmation confirmation) {
+    /** An HTTP agent's TERMINATE_CONFIRMED, answered by the termination workflow (see the launch's). */
+    public Mono<ConfirmationVerdict> submitTerminationConfirmation(TerminationConfirmation confirmation, Duration wait) {
+        return submit(WorkflowIds.terminate(confirmation.instanceId()), "submitTerminationConfirmation", confirmation,
+                wait);
+    }
+
+    private Mono<ConfirmationVerdict> submit(String workflowId, String update, Object confirmation, Duration wait) {
         return blocking(() -> {
             try {
-                client.newWorkflowStub(TerminateInstanceWorkflow.class, WorkflowIds.terminate(confirmation.instanceId()))
-                        .confirmTerminated(confirmation);
-                return true;
+                WorkflowUpdateHandle<ConfirmationVerdict> handle = client.newUntypedWorkflowStub(workflowId)
+                        .startUpdate(update, WorkflowUpdateStage.ACCEPTED, ConfirmationVerdict.class, confirmation);
+                return handle.getResult(wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (WorkflowNotFoundException closed) {
-                return false;
+                return null;
+            } catch (WorkflowUpdateTimeoutOrCancelledException slow) {
+                throw new ConfirmationPendingException(workflowId);
+            } catch (WorkflowServiceException e) {
+                // The workflow closed while the update was in flight ("update not found").
+                if (e.getCause() instanceof StatusRuntimeException grpc && grpc.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                    return null;
+                }
+                throw e;
             }
-        });
+        }).timeout(wait.plusSeconds(5), Mono.error(() -> new ConfirmationPendingException(workflowId)));
     }
 
     /** An HTTP agent's failed LAUNCH_INSTANCE result ends the launch with EC2's reason. */

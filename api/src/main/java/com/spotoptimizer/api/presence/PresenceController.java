@@ -61,6 +61,9 @@ public class PresenceController {
         AgentEmergencies.Notice notice = new AgentEmergencies.Notice(agentId, caller.clientId(), request.kind(),
                 request.ec2InstanceId(), request.actionTime());
         return emergencies.record(notice, clock.instant())
+                // A notice about an instance this agent does not own (or that does not exist) changes nothing.
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("instance " + request.ec2InstanceId() + " of agent "
+                        + agentId)))
                 .map(r -> new EmergencyResponse(agentId, request.kind(), request.ec2InstanceId(),
                         r.instanceId() == null ? null : r.instanceId().toString(), r.eventId(), r.created()));
     }

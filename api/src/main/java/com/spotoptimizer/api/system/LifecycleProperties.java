@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param terminationTimeout       how long a termination waits for the agent's confirmation
  * @param commandLease             how long an HTTP agent holds a command before it is handed out again
  * @param confirmationWait         how long an HTTP confirmation waits for the workflow to record it
+ * @param reconcileInterval        how often in-flight rows are checked for a workflow that is gone
  */
 @ConfigurationProperties("spot.lifecycle")
 public record LifecycleProperties(
@@ -21,7 +22,8 @@ public record LifecycleProperties(
         Duration lateConfirmationWindow,
         Duration terminationTimeout,
         Duration commandLease,
-        Duration confirmationWait) {
+        Duration confirmationWait,
+        Duration reconcileInterval) {
 
     public LifecycleProperties {
         launchTimeout = launchTimeout != null ? launchTimeout : LaunchTimeouts.CONFIRMATION;
@@ -29,5 +31,6 @@ public record LifecycleProperties(
         terminationTimeout = terminationTimeout != null ? terminationTimeout : TerminateTimeouts.CONFIRMATION;
         commandLease = commandLease != null ? commandLease : Duration.ofSeconds(60);
         confirmationWait = confirmationWait != null ? confirmationWait : Duration.ofSeconds(10);
+        reconcileInterval = reconcileInterval != null ? reconcileInterval : Duration.ofMinutes(5);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
+import tools.jackson.core.exc.StreamReadException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -83,6 +84,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 problem.setProperty("field", field);
             }
             return respondObject(problem);
+        }
+        StreamReadException read = causedBy(ex, StreamReadException.class);
+        if (read != null && read.getOriginalMessage() != null && read.getOriginalMessage().startsWith("Duplicate")) {
+            return respondObject(Problems.detail(HttpStatus.BAD_REQUEST, "duplicate-key", "Duplicate key",
+                    "a key appears twice in the JSON body: " + read.getOriginalMessage()));
         }
         if (causedBy(ex, DecodingException.class) != null) {
             return respondObject(Problems.detail(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",

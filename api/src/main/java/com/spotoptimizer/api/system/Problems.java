@@ -24,6 +24,11 @@ public final class Problems {
         return new ProblemException(HttpStatus.CONFLICT, slug, title, detail, null);
     }
 
+    /** The service could not answer in time; the same request again is safe. */
+    public static ProblemException unavailable(String slug, String title, String detail) {
+        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, slug, title, detail, null);
+    }
+
     public static ProblemException invalid(String field, String detail) {
         return new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, field);
     }
@@ -52,6 +57,12 @@ public final class Problems {
                 problem.setProperty("field", field);
             }
             return problem;
+        }
+
+        /** Adds a member to the problem body (snake_case name), e.g. the recorded value a request contradicts. */
+        public ProblemException with(String name, Object value) {
+            getBody().setProperty(name, value);
+            return this;
         }
 
         @Override

@@ -19,6 +19,10 @@ public final class HttpAgent {
         this.token = token;
     }
 
+    public String agentId() {
+        return agentId;
+    }
+
     public List<Map<String, Object>> poll() {
         return http.get().uri("/api/agents/{id}/pending-commands", agentId)
                 .headers(h -> h.setBearerAuth(token))

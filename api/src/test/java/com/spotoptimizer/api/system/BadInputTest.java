@@ -240,6 +240,44 @@ class BadInputTest extends ApiTestBase {
     }
 
     @Test
+    void scalarsAreNotCoercedIntoStringIds() {
+        assertField(expectProblem(launch(with("request_id", 42)), 400), "request_id");
+        assertField(expectProblem(launch(with("request_id", true)), 400), "request_id");
+        assertField(expectProblem(launch(with("request_id", 4.2)), 400), "request_id");
+        assertField(expectProblem(confirm(Map.of("instance_id", instanceId, "ec2_instance_id", "i-0123456789abcdef0",
+                "request_id", 7, "state", "running")), 400), "request_id");
+        assertNothingWritten();
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedRatherThanLastOneWins() {
+        String body = "{\"agent_id\": \"acme-http\", \"instance_type\": \"t3.micro\", \"request_id\": \"dup-a\","
+                + " \"request_id\": \"dup-b\"}";
+        Map<String, Object> problem = expectProblem(raw(LAUNCH, ACME_TOKEN, MediaType.APPLICATION_JSON, body), 400);
+        assertThat(problem.get("type").toString()).endsWith("/duplicate-key");
+        assertThat(problem.get("detail").toString()).contains("request_id");
+        assertNothingWritten();
+    }
+
+    @Test
+    void aUrlOrHeadersTooLargeToDecodeAreProblemsToo() {
+        expectProblem(get(ACME_TOKEN, "/api/client/instances?pad=" + "x".repeat(10_000)).exchange(), 414);
+        expectProblem(http.get().uri("/api/client/instances").headers(h -> {
+            h.setBearerAuth(ACME_TOKEN);
+            h.set("X-Pad", "y".repeat(12_000));
+        }).exchange(), 431);
+        assertNothingWritten();
+    }
+
+    @Test
+    void agentTokensReadNothingOfTheirClients() {
+        expectProblem(get(ACME_AGENT_TOKEN, "/api/events/stats").exchange(), 403);
+        expectProblem(get(ACME_AGENT_TOKEN, "/api/client/instances").exchange(), 403);
+        ProblemResponses.expectProblemIn(get(ACME_AGENT_TOKEN, "/api/events/stream/acme").exchange(), 403, 404);
+        assertNothingWritten();
+    }
+
+    @Test
     void anUnknownPathUnderApiIsA404Problem() {
         expectProblem(get(ACME_TOKEN, "/api/client/nothing-here").exchange(), 404);
         expectProblem(get(ACME_TOKEN, "/api/nothing-here").exchange(), 404);

@@ -33,10 +33,11 @@ public class AgentEmergencies {
     public record Notice(String agentId, String clientId, String kind, String ec2InstanceId, Instant actionTime) {
     }
 
-    /** What the notice became: its event id, the resolved instance (or null), and whether it was new. */
+    /** What the notice became: its event id, the instance it is about, and whether it was new. */
     public record Recorded(long eventId, UUID instanceId, String instanceStatus, boolean created) {
     }
 
+    /** Empty when no instance of this agent has the EC2 id: nothing is recorded or announced. */
     public Mono<Recorded> record(Notice notice, Instant at) {
         String key = notice.actionTime() == null ? "" : notice.actionTime().toString();
         Mono<Recorded> work = db.sql("""
@@ -44,7 +45,6 @@ public class AgentEmergencies {
                 .bind("agent", notice.agentId()).bind("ec2", notice.ec2InstanceId())
                 .map(r -> new Resolved(r.get("instance_id", UUID.class), r.get("status", String.class)))
                 .one()
-                .defaultIfEmpty(new Resolved(null, null))
                 .flatMap(resolved -> db.sql("""
                                 INSERT INTO agent_emergencies (agent_id, kind, ec2_instance_id, notice_key, event_id)
                                 VALUES (:agent, :kind, :ec2, :key, 0)

@@ -84,6 +84,15 @@ public class CommandRepository {
         return spec.fetch().rowsUpdated();
     }
 
+    /** Closes every open command of an instance (it ended; nothing is left for an agent to do). */
+    public Mono<Long> closeOpenForInstance(UUID instanceId, String status, String message, Instant now) {
+        return db.sql("""
+                UPDATE commands SET status = :status, result_message = :message, completed_at = :now, lease_expires_at = NULL
+                WHERE instance_id = :instance AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')""")
+                .bind("instance", instanceId).bind("status", status).bind("message", message).bind("now", now)
+                .fetch().rowsUpdated();
+    }
+
     /** Commands waiting for an agent (queued, or handed out and not yet acknowledged), by priority. */
     public Mono<Map<Integer, Long>> countWaitingByPriority() {
         return db.sql("SELECT priority, count(*) AS n FROM commands WHERE status IN ('QUEUED', 'DELIVERED') GROUP BY priority")

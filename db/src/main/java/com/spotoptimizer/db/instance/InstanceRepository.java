@@ -50,6 +50,12 @@ public class InstanceRepository {
                 .map(InstanceRepository::map).one();
     }
 
+    /** The row holding this EC2 id, whoever's it is (EC2 ids are unique across the record). */
+    public Mono<InstanceRow> findByEc2Id(String ec2InstanceId) {
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE ec2_instance_id = :ec2")
+                .bind("ec2", ec2InstanceId).map(InstanceRepository::map).one();
+    }
+
     public Mono<InstanceRow> findByRequest(String clientId, String requestId) {
         return db.sql("SELECT " + COLUMNS + " FROM instances WHERE client_id = :client AND request_id = :request")
                 .bind("client", clientId).bind("request", requestId).map(InstanceRepository::map).one();

@@ -40,6 +40,12 @@ public enum InstanceStatus {
         return "replica".equals(role) ? RUNNING_REPLICA : RUNNING_PRIMARY;
     }
 
+    /** Settled after a launch and not being terminated: EC2's word alone may end such a row. */
+    public boolean endsOnGroundTruth() {
+        return isRunning() || this == LAUNCH_FAILED || this == LAUNCH_TIMED_OUT || this == TERMINATION_FAILED
+                || this == TERMINATION_TIMED_OUT;
+    }
+
     public boolean isRunning() {
         return this == RUNNING_PRIMARY || this == RUNNING_REPLICA || this == PROMOTING;
     }
@@ -52,13 +58,16 @@ public enum InstanceStatus {
     private Set<InstanceStatus> allowedTargets() {
         return switch (this) {
             case LAUNCHING -> EnumSet.of(RUNNING_PRIMARY, RUNNING_REPLICA, LAUNCH_FAILED, LAUNCH_TIMED_OUT, TERMINATING);
-            case RUNNING_PRIMARY -> EnumSet.of(TERMINATING);
-            case RUNNING_REPLICA -> EnumSet.of(PROMOTING, TERMINATING);
-            case PROMOTING -> EnumSet.of(RUNNING_PRIMARY, TERMINATING);
+            // Straight to terminated: EC2 ended it without us (spot reclaim, console) — ground truth wins.
+            case RUNNING_PRIMARY -> EnumSet.of(TERMINATING, TERMINATED);
+            case RUNNING_REPLICA -> EnumSet.of(PROMOTING, TERMINATING, TERMINATED);
+            case PROMOTING -> EnumSet.of(RUNNING_PRIMARY, TERMINATING, TERMINATED);
             // A terminate while launching may find the launch refused: then nothing exists to terminate.
             case TERMINATING -> EnumSet.of(TERMINATED, TERMINATION_FAILED, TERMINATION_TIMED_OUT);
-            // Failed or timed-out instances can still be terminated, e.g. one that turned up late.
-            case LAUNCH_FAILED, LAUNCH_TIMED_OUT, TERMINATION_FAILED, TERMINATION_TIMED_OUT -> EnumSet.of(TERMINATING);
+            // Failed or timed-out instances can still be terminated, e.g. one that turned up late, or be found
+            // ended by EC2.
+            case LAUNCH_FAILED, LAUNCH_TIMED_OUT, TERMINATION_FAILED, TERMINATION_TIMED_OUT ->
+                    EnumSet.of(TERMINATING, TERMINATED);
             case TERMINATED -> EnumSet.noneOf(InstanceStatus.class);
         };
     }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Function;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -78,7 +79,11 @@ public class InstanceTransitions {
      * status change, so the termination that follows can target it.
      */
     public Mono<TransitionResult> launchConfirmed(UUID instanceId, String ec2InstanceId, Instant confirmedAt) {
-        return apply(instanceId, row -> {
+        return applyWithEc2Id(instanceId, ec2InstanceId, row -> {
+            if (row.ec2InstanceId() != null && !row.ec2InstanceId().equals(ec2InstanceId)) {
+                throw new ConfirmationConflictException("instance " + instanceId + " was confirmed as "
+                        + row.ec2InstanceId() + ", not " + ec2InstanceId, row.ec2InstanceId());
+            }
             if (row.status() == LAUNCHING) {
                 InstanceRow next = row.withLaunchConfirmed(ec2InstanceId, confirmedAt)
                         .withStatus(InstanceStatus.running(row.role()), null);
@@ -146,10 +151,32 @@ public class InstanceTransitions {
         }));
     }
 
+    /**
+     * terminating → terminated. A confirmation naming another EC2 id than the recorded one is refused
+     * ({@link ConfirmationConflictException}), as is one naming an EC2 id of another row.
+     */
     public Mono<TransitionResult> terminated(UUID instanceId, String ec2InstanceId, Instant confirmedAt) {
-        return apply(instanceId, row -> row.status() != TERMINATING ? null : new Change(
-                row.withTerminationConfirmed(ec2InstanceId, confirmedAt).withStatus(TERMINATED, null), null,
-                closeTerminateCommand(row, "COMPLETED", "terminated")));
+        return applyWithEc2Id(instanceId, ec2InstanceId, row -> {
+            if (row.ec2InstanceId() != null && ec2InstanceId != null && !row.ec2InstanceId().equals(ec2InstanceId)) {
+                throw new ConfirmationConflictException("instance " + instanceId + " is " + row.ec2InstanceId()
+                        + ", not " + ec2InstanceId, row.ec2InstanceId());
+            }
+            return row.status() != TERMINATING ? null : new Change(
+                    row.withTerminationConfirmed(ec2InstanceId, confirmedAt).withStatus(TERMINATED, null), null,
+                    closeTerminateCommand(row, "COMPLETED", "terminated"));
+        });
+    }
+
+    /**
+     * EC2 reports the instance ended without a termination of ours (spot reclaim, console, another tool):
+     * a settled row becomes {@code terminated} with the reason. A row being launched or terminated is left to
+     * its workflow, which learns the same from the agent.
+     */
+    public Mono<TransitionResult> endedOutside(UUID instanceId, String reason, Instant endedAt) {
+        return apply(instanceId, row -> !row.status().endsOnGroundTruth() ? null : new Change(
+                row.withTerminationConfirmed(null, endedAt).withStatus(TERMINATED, reason), reason,
+                updated -> commands.closeOpenForInstance(row.instanceId(), "CANCELLED",
+                        "instance ended outside the control plane: " + reason, clock.instant())));
     }
 
     public Mono<TransitionResult> terminationFailed(UUID instanceId, String reason) {
@@ -192,9 +219,24 @@ public class InstanceTransitions {
                 .retryWhen(Retry.max(OPTIMISTIC_RETRIES).filter(OptimisticLockingFailureException.class::isInstance));
     }
 
+    /**
+     * {@link #apply} for a transition that writes an EC2 id: an id that belongs to another row is refused,
+     * also when two transactions race to claim it (the unique index decides).
+     */
+    private Mono<TransitionResult> applyWithEc2Id(UUID instanceId, String ec2InstanceId,
+                                                  Function<InstanceRow, Change> decide) {
+        Mono<Void> unclaimed = ec2InstanceId == null ? Mono.empty() : instances.findByEc2Id(ec2InstanceId)
+                .filter(holder -> !holder.instanceId().equals(instanceId))
+                .flatMap(holder -> Mono.<Void>error(new ConfirmationConflictException(ec2InstanceId
+                        + " belongs to instance " + holder.instanceId(), null)));
+        return unclaimed.then(apply(instanceId, decide))
+                .onErrorMap(DuplicateKeyException.class, e -> new ConfirmationConflictException(ec2InstanceId
+                        + " was just claimed by another instance", null));
+    }
+
     private Mono<InstanceRow> findOrFail(UUID instanceId) {
         return instances.findById(instanceId)
-                .switchIfEmpty(Mono.error(() -> new IllegalArgumentException("no instance " + instanceId)));
+                .switchIfEmpty(Mono.error(() -> new NoSuchInstanceException(instanceId)));
     }
 
     private Mono<Void> announce(InstanceRow row, String reason) {
