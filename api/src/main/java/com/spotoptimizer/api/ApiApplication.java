@@ -3,12 +3,10 @@ package com.spotoptimizer.api;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The control plane: REST + SSE API and the control-plane Temporal worker (workflows and lifecycle activities). */
 @SpringBootApplication(scanBasePackages = {"com.spotoptimizer.api", "com.spotoptimizer.db"})
 @ConfigurationPropertiesScan
-@EnableScheduling
 public class ApiApplication {
 
     public static void main(String[] args) {

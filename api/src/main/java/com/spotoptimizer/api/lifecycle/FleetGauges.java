@@ -1,5 +1,6 @@
 package com.spotoptimizer.api.lifecycle;
 
+import com.spotoptimizer.api.system.PeriodicJob;
 import com.spotoptimizer.db.command.CommandRepository;
 import com.spotoptimizer.db.command.CommandType;
 import com.spotoptimizer.db.instance.FleetStatsRepository;
@@ -12,9 +13,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -24,9 +23,7 @@ import reactor.core.publisher.Mono;
  * a series per instance.
  */
 @Component
-public class FleetGauges {
-
-    private static final Logger log = LoggerFactory.getLogger(FleetGauges.class);
+public class FleetGauges extends PeriodicJob {
 
     private final FleetStatsRepository stats;
     private final CommandRepository commands;
@@ -37,7 +34,11 @@ public class FleetGauges {
     private final AtomicLong oldestLaunchSeconds = new AtomicLong();
     private final AtomicLong oldestTerminationSeconds = new AtomicLong();
 
-    public FleetGauges(FleetStatsRepository stats, CommandRepository commands, Clock clock, MeterRegistry registry) {
+    private final Duration refresh;
+
+    public FleetGauges(FleetStatsRepository stats, CommandRepository commands, Clock clock, MeterRegistry registry,
+                       @Value("${spot.metrics.fleet-refresh:15s}") Duration refresh) {
+        this.refresh = refresh;
         this.stats = stats;
         this.commands = commands;
         this.clock = clock;
@@ -64,12 +65,24 @@ public class FleetGauges {
                 .description("Age of the oldest launch or termination in flight").tag("operation", "terminate").register(registry);
     }
 
-    @Scheduled(fixedDelayString = "${spot.metrics.fleet-refresh:15s}", initialDelayString = "${spot.metrics.fleet-refresh:15s}")
-    public void refresh() {
-        refreshNow().onErrorResume(e -> {
-            log.warn("Fleet gauges not refreshed: {}", e.toString());
-            return Mono.empty();
-        }).block(Duration.ofSeconds(10));
+    @Override
+    protected String name() {
+        return "fleet-gauges";
+    }
+
+    @Override
+    protected Duration firstDelay() {
+        return refresh;
+    }
+
+    @Override
+    protected Duration period() {
+        return refresh;
+    }
+
+    @Override
+    protected Mono<Void> runOnce() {
+        return refreshNow();
     }
 
     public Mono<Void> refreshNow() {
