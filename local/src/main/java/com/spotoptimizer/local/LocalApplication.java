@@ -29,6 +29,7 @@ public final class LocalApplication implements Closeable {
     private Ec2Simulator ec2;
     private LocalSettings settings;
     private DemoAgent demoAgent;
+    private List<String> apiArgs;
 
     public static void main(String[] args) throws Exception {
         LocalApplication app = start(LocalSettings.fromEnvironment(), args);
@@ -71,8 +72,9 @@ public final class LocalApplication implements Closeable {
         apiArgs.add("--spring.flyway.url=" + postgres.jdbcUrl());
         apiArgs.add("--spring.flyway.user=" + postgres.user());
         apiArgs.add("--spring.temporal.connection.target=127.0.0.1:" + settings.temporalPort());
+        this.apiArgs = apiArgs;
         api = new SpringApplicationBuilder(ApiApplication.class).run(apiArgs.toArray(String[]::new));
-        parts.push(api);
+        parts.push(() -> api.close());
 
         this.settings = settings;
         if (DemoAgent.enabled(api)) {
@@ -99,6 +101,23 @@ public final class LocalApplication implements Closeable {
         if (demoAgent != null) {
             demoAgent.close();
             demoAgent = null;
+        }
+    }
+
+    /**
+     * Restarts the API (and with it the demo-agent, which joins Temporal through the API's client) on the same
+     * port, as a redeploy or a crash and restart would; the Temporal service and the simulator keep running.
+     * For tests.
+     */
+    public synchronized void restartApi() {
+        String port = api.getEnvironment().getProperty("local.server.port");
+        stopDemoAgent();
+        api.close();
+        List<String> args = new ArrayList<>(apiArgs);
+        args.add("--server.port=" + port);
+        api = new SpringApplicationBuilder(ApiApplication.class).run(args.toArray(String[]::new));
+        if (DemoAgent.enabled(api)) {
+            startDemoAgent();
         }
     }
 
