@@ -113,7 +113,7 @@ public final class LocalApplication implements Closeable {
         String port = api.getEnvironment().getProperty("local.server.port");
         stopDemoAgent();
         api.close();
-        List<String> args = new ArrayList<>(apiArgs);
+        List<String> args = new ArrayList<>(apiArgs.stream().filter(a -> !a.startsWith("--server.port=")).toList());
         args.add("--server.port=" + port);
         api = new SpringApplicationBuilder(ApiApplication.class).run(args.toArray(String[]::new));
         if (DemoAgent.enabled(api)) {

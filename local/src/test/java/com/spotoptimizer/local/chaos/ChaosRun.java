@@ -259,6 +259,9 @@ final class ChaosRun {
             } catch (WebClientRequestException | WebClientResponseException.ServiceUnavailable e) {
                 last = e;
                 sleep(500);
+            } catch (IllegalStateException slow) {
+                // No answer in 30 s (a loaded machine, a restart): ask again, the request is idempotent.
+                last = slow;
             }
         }
         throw last;
