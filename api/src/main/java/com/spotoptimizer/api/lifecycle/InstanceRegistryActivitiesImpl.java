@@ -33,9 +33,11 @@ public class InstanceRegistryActivitiesImpl implements InstanceRegistryActivitie
                     if (stable == null) {
                         return Flux.just(candidate);
                     }
+                    // Another agent's row is never this agent's orphan, whatever its tags claim: only the agent
+                    // the row names may terminate its instance.
                     return instances.findById(stable)
-                            .filter(row -> row.agentId().equals(agentId))
-                            .map(row -> isOrphan(row.status(), row.ec2InstanceId(), candidate))
+                            .map(row -> row.agentId().equals(agentId)
+                                    && isOrphan(row.status(), row.ec2InstanceId(), candidate))
                             .defaultIfEmpty(true)
                             .filter(Boolean::booleanValue)
                             .map(orphan -> candidate)
