@@ -3,6 +3,7 @@ package com.spotoptimizer.api.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.spotoptimizer.api.support.ApiTestBase;
+import com.spotoptimizer.api.support.HttpAgent;
 import com.spotoptimizer.api.support.TestDatabases;
 import com.spotoptimizer.db.event.EventAppender;
 import com.spotoptimizer.db.event.EventReader;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -210,6 +212,13 @@ class EventStreamDurabilityTest extends ApiTestBase {
 
     @Test
     void anEventWrittenThroughOneReplicaReachesSubscribersOfAnother() throws Exception {
+        // The emergency below is about an instance of the agent (notices about others are refused).
+        String target = (String) post(ACME_TOKEN, "/api/client/instances/launch", Map.of("agent_id", "acme-http",
+                "instance_type", "t3.micro", "request_id", "replica-emergency-target")).exchange()
+                .expectStatus().isAccepted().expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody().get("instance_id");
+        new HttpAgent(http, "acme-http", ACME_AGENT_TOKEN)
+                .confirmLaunched(target, "i-0ddddddddddddddd1").expectStatus().isOk();
         // Replica B: the stream components alone, on their own connections to the same database.
         ConnectionFactory pool = ConnectionFactories.get(ConnectionFactoryOptions.parse(
                 TestDatabases.r2dbcUrl(database).replace("r2dbc:postgresql:", "r2dbc:pool:postgresql:")).mutate()

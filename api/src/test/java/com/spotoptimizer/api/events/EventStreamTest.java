@@ -283,10 +283,19 @@ class EventStreamTest extends ApiTestBase {
         post(ACME_AGENT_2_TOKEN, "/api/agents/acme-http-2/emergency", Map.of("kind", "SPOT_INTERRUPTION",
                 "ec2_instance_id", "i-0ccccccccccccccc1", "action_time", "soon")).exchange().expectStatus().isBadRequest();
 
+        // A notice is about one of the agent's own instances; one about any other EC2 id is refused.
+        post(ACME_AGENT_2_TOKEN, "/api/agents/acme-http-2/emergency", Map.of("kind", "REBALANCE_RECOMMENDATION",
+                "ec2_instance_id", "i-0ccccccccccccccc2")).exchange().expectStatus().isNotFound();
+        String instanceId = (String) post(ACME_TOKEN, "/api/client/instances/launch", Map.of("agent_id", "acme-http-2",
+                "instance_type", "t3.micro", "request_id", "emergency-target")).exchange().expectStatus().isAccepted()
+                .expectBody(JSON).returnResult().getResponseBody().get("instance_id");
+        new HttpAgent(http, "acme-http-2", ACME_AGENT_2_TOKEN).confirmLaunched(instanceId, "i-0ccccccccccccccc2")
+                .expectStatus().isOk();
+
         Map<String, Object> notice = Map.of("kind", "REBALANCE_RECOMMENDATION", "ec2_instance_id", "i-0ccccccccccccccc2");
         Map<String, Object> first = post(ACME_AGENT_2_TOKEN, "/api/agents/acme-http-2/emergency", notice).exchange()
                 .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
-        assertThat(first).containsEntry("recorded", true).containsEntry("instance_id", null);
+        assertThat(first).containsEntry("recorded", true).containsEntry("instance_id", instanceId);
         Map<String, Object> again = post(ACME_AGENT_2_TOKEN, "/api/agents/acme-http-2/emergency", notice).exchange()
                 .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
         assertThat(again).containsEntry("recorded", false).containsEntry("event_id", first.get("event_id"));

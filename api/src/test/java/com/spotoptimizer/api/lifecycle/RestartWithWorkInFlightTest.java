@@ -74,10 +74,10 @@ class RestartWithWorkInFlightTest {
         assertThat(resumes(metrics, "failed")).as("only the row that cannot be resumed failed").isEqualTo(1);
 
         WorkflowClient temporal = api.getBean(WorkflowClient.class);
-        for (UUID id : inFlight) {
-            assertThat(workflowExists(temporal, id)).as("workflow of " + id).isTrue();
+        for (int i = 0; i < inFlight.size(); i++) {
+            assertThat(workflowExists(temporal, inFlight.get(i), i % 2 == 0)).as("workflow of " + inFlight.get(i)).isTrue();
         }
-        assertThat(workflowExists(temporal, unresumable)).isFalse();
+        assertThat(workflowExists(temporal, unresumable, true)).isFalse();
         assertThat(TestDatabases.count(database, "SELECT count(*) FROM instances WHERE instance_id = '" + unresumable
                 + "' AND status = 'launching'")).as("the bad row is left for the stuck-launch alert").isEqualTo(1);
 
@@ -99,9 +99,7 @@ class RestartWithWorkInFlightTest {
         return counter == null ? 0 : counter.count();
     }
 
-    private boolean workflowExists(WorkflowClient temporal, UUID id) {
-        boolean launching = TestDatabases.count(database, "SELECT count(*) FROM instances WHERE instance_id = '" + id
-                + "' AND termination_request_id IS NULL") == 1;
+    private static boolean workflowExists(WorkflowClient temporal, UUID id, boolean launching) {
         try {
             temporal.newUntypedWorkflowStub(launching ? WorkflowIds.launch("acme", "req-" + id)
                     : WorkflowIds.terminate(id.toString())).describe();
