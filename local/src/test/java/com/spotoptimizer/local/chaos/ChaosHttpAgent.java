@@ -62,6 +62,8 @@ final class ChaosHttpAgent implements AutoCloseable {
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final Set<String> terminatedByUs = ConcurrentHashMap.newKeySet();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    /** EC2 ids the API accepted from this agent: rows hold them. */
+    private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger confirmations = new AtomicInteger();
     private final AtomicInteger wrongRefused = new AtomicInteger();
@@ -160,20 +162,44 @@ final class ChaosHttpAgent implements AutoCloseable {
         if (!awaitState(ec2Id, InstanceStateName.RUNNING)) {
             throw new IllegalStateException(ec2Id + " not running yet");
         }
-        if (random.nextDouble() < adversarialShare) {
-            adversarialLaunchConfirmations(instanceId, ec2Id);
+        boolean adversarial = random.nextDouble() < adversarialShare;
+        if (adversarial) {
+            claimAnotherInstancesId(instanceId, ec2Id);
         }
-        confirm("instance-launched", Map.of("instance_id", instanceId, "ec2_instance_id", ec2Id, "state", "running"),
-                true);
+        Map<String, Object> right = Map.of("instance_id", instanceId, "ec2_instance_id", ec2Id, "state", "running");
+        if (adversarial) {
+            raceDuplicates(right);
+        }
+        confirm("instance-launched", right, true);
+        if (adversarial) {
+            // After the right one is recorded, anything else contradicts the record.
+            confirm("instance-launched", Map.of("instance_id", instanceId, "ec2_instance_id", bogusId(), "state",
+                    "running"), false);
+            confirm("instance-launched", Map.of("instance_id", instanceId, "ec2_instance_id", ec2Id, "state", "running",
+                    "request_id", "not-the-request"), false);
+        }
     }
 
-    /** Wrong ids before the right one, and racing duplicates of a wrong one. */
-    private void adversarialLaunchConfirmations(String instanceId, String ec2Id) {
-        String bogus = String.format("i-0%016x", random.nextLong() & 0x0fffffffffffffffL);
+    /**
+     * Before its own confirmation, the agent claims an EC2 id another row already holds: the record knows that id
+     * is someone else's. (A first confirmation with an id nobody holds cannot be told from the truth without asking
+     * EC2, which the control plane does not do: the agent is the one that asks EC2.)
+     */
+    private void claimAnotherInstancesId(String instanceId, String ownId) {
+        describe(Filter.builder().name("tag:" + OwnershipTags.AGENT_ID).values(agentId).build(),
+                Filter.builder().name("instance-state-name").values("running").build()).stream()
+                .map(Instance::instanceId)
+                .filter(id -> !id.equals(ownId) && confirmed.contains(id))
+                .findFirst()
+                .ifPresent(taken -> confirm("instance-launched", Map.of("instance_id", instanceId, "ec2_instance_id",
+                        taken, "state", "running"), false));
+    }
+
+    /** The same right confirmation three times at once: all three are answered 200 and one transition is made. */
+    private void raceDuplicates(Map<String, Object> right) {
         List<Thread> racers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Thread racer = new Thread(() -> confirm("instance-launched", Map.of("instance_id", instanceId,
-                    "ec2_instance_id", bogus, "state", "running"), false));
+            Thread racer = new Thread(() -> confirm("instance-launched", right, true));
             racers.add(racer);
             racer.start();
         }
@@ -184,8 +210,12 @@ final class ChaosHttpAgent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        confirm("instance-launched", Map.of("instance_id", instanceId, "ec2_instance_id", ec2Id, "state", "running",
-                "request_id", "not-the-request"), false);
+    }
+
+    private String bogusId() {
+        synchronized (random) {
+            return String.format("i-0%016x", random.nextLong() & 0x0fffffffffffffffL);
+        }
     }
 
     private void terminate(String instanceId, Map<String, Object> metadata) {
@@ -208,8 +238,7 @@ final class ChaosHttpAgent implements AutoCloseable {
                 throw new IllegalStateException(target + " not terminated yet");
             }
             if (random.nextDouble() < adversarialShare) {
-                String other = String.format("i-0%016x", random.nextLong() & 0x0fffffffffffffffL);
-                confirm("instance-terminated", Map.of("instance_id", instanceId, "ec2_instance_id", other), false);
+                confirm("instance-terminated", Map.of("instance_id", instanceId, "ec2_instance_id", bogusId()), false);
             }
         }
         confirm("instance-terminated", ec2Id == null ? Map.of("instance_id", instanceId)
@@ -246,6 +275,9 @@ final class ChaosHttpAgent implements AutoCloseable {
         try {
             http().post().uri("/api/agents/{id}/" + path, agentId).contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(body).retrieve().toBodilessEntity().block(Duration.ofSeconds(20));
+            if (right && body.get("ec2_instance_id") != null) {
+                confirmed.add((String) body.get("ec2_instance_id"));
+            }
             if (!right) {
                 wrongAccepted.incrementAndGet();
                 log.warn("Chaos: a wrong confirmation was accepted path={} body={}", path, body);

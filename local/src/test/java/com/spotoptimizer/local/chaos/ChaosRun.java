@@ -319,6 +319,10 @@ final class ChaosRun {
             return !runs;
         }).count();
 
+        if (faults.containsKey("adversarial-accepted")) {
+            findings.add("a confirmation naming another instance's EC2 id was accepted " + faults.get("adversarial-accepted")
+                    + " time(s)");
+        }
         long streamMismatches = 0;
         for (String[] client : List.of(new String[] {DEMO, DEMO_TOKEN}, new String[] {ACME, ACME_TOKEN})) {
             Map<String, Object> listed = list(client[1]);
