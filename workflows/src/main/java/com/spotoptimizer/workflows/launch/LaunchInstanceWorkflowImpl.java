@@ -1,12 +1,13 @@
 package com.spotoptimizer.workflows.launch;
 
+import static com.spotoptimizer.workflows.system.Deadlines.now;
+import static com.spotoptimizer.workflows.system.Deadlines.remaining;
+
 import com.spotoptimizer.workflows.agent.AgentActivities;
-import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
-import com.spotoptimizer.workflows.agent.LaunchSpec;
-import com.spotoptimizer.workflows.agent.OwnershipTags;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdicts;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
@@ -20,12 +21,9 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -57,8 +55,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private String refusal;
     private TerminationRequest terminationRequest;
     private boolean terminationRecorded;
-    /** The answer for each EC2 id confirmed through the Update, once decided. */
-    private final Map<String, ConfirmationVerdict> verdicts = new HashMap<>();
+    private final ConfirmationVerdicts verdicts = new ConfirmationVerdicts();
     /** Confirmations signalled before the workflow method ran (it sets who may confirm). */
     private final List<LaunchConfirmation> early = new ArrayList<>();
 
@@ -131,19 +128,17 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         LaunchConfirmation candidate = confirmation;
         try {
             setInstance(lifecycle.recordLaunchConfirmed(candidate));
-            verdicts.put(candidate.ec2InstanceId(), ConfirmationVerdict.accepted(instance));
+            verdicts.accepted(candidate.ec2InstanceId(), instance);
             return true;
         } catch (ActivityFailure failure) {
             if (ActivityStubs.isConfirmationConflict(failure)) {
                 log.warn("Launch confirmation refused by the record instance_id={} ec2_instance_id={}",
                         input.instanceId(), candidate.ec2InstanceId());
-                verdicts.put(candidate.ec2InstanceId(), ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_CONFLICT,
-                        instance.ec2InstanceId(), instance));
+                verdicts.refused(candidate.ec2InstanceId(), ConfirmationVerdict.EC2_ID_CONFLICT, instance);
                 confirmation = null;
                 return false;
             }
-            verdicts.put(candidate.ec2InstanceId(), ConfirmationVerdict.refused(ConfirmationVerdict.RECORDING_FAILED,
-                    instance.ec2InstanceId(), instance));
+            verdicts.refused(candidate.ec2InstanceId(), ConfirmationVerdict.RECORDING_FAILED, instance);
             failAndReclaim("launch confirmation " + ActivityStubs.recordingFailure(failure));
             return true;
         }
@@ -154,7 +149,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             return null; // An HTTP agent polls the command queued by recordLaunchRequested.
         }
         AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline));
-        LaunchCommand command = launchCommand();
+        LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input);
         agentWork = AgentWork.WORKING;
         CancellationScope scope = Workflow.newCancellationScope(() ->
                 Async.procedure(agent::launchInstance, command).handle((ignored, failure) -> {
@@ -289,9 +284,9 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             return ConfirmationVerdict.refused(refused, instance.ec2InstanceId(), instance);
         }
         String ec2Id = offered.ec2InstanceId();
-        ConfirmationVerdict decided = verdicts.get(ec2Id);
+        ConfirmationVerdict decided = verdicts.decided(ec2Id, instance);
         if (decided != null) {
-            return decided.accepted() ? ConfirmationVerdict.accepted(instance) : decided;
+            return decided;
         }
         if (confirmation != null && !confirmation.ec2InstanceId().equals(ec2Id)) {
             return ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, confirmation.ec2InstanceId(), instance);
@@ -305,8 +300,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             }
             confirmation = offered;
         }
-        Workflow.await(() -> verdicts.containsKey(ec2Id));
-        return verdicts.get(ec2Id);
+        return verdicts.await(ec2Id);
     }
 
     @Override
@@ -350,29 +344,5 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private void setInstance(InstanceSnapshot snapshot) {
         instance = snapshot;
         ActivityStubs.upsertState(snapshot.status());
-    }
-
-    private LaunchCommand launchCommand() {
-        LaunchSpec spec = input.spec() == null ? LaunchSpec.empty() : input.spec();
-        return new LaunchCommand(
-                Workflow.getInfo().getWorkflowId(),
-                "launch-" + input.instanceId(),
-                input.instanceId(),
-                input.clientId(),
-                input.requestId(),
-                ClientTokens.forLaunch(input.clientId(), input.requestId(), input.instanceType()),
-                input.instanceType(),
-                input.role(),
-                spec,
-                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
-    }
-
-    private static Duration remaining(Instant deadline) {
-        Duration left = Duration.between(now(), deadline);
-        return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    private static Instant now() {
-        return Instant.ofEpochMilli(Workflow.currentTimeMillis());
     }
 }

@@ -1,10 +1,14 @@
 package com.spotoptimizer.workflows.terminate;
 
+import static com.spotoptimizer.workflows.system.Deadlines.now;
+import static com.spotoptimizer.workflows.system.Deadlines.remaining;
+
 import com.spotoptimizer.workflows.agent.AgentActivities;
 import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.TerminateCommand;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
+import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdicts;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
@@ -15,12 +19,9 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 
@@ -38,8 +39,7 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
     private TerminationConfirmation confirmation;
     private String failure;
     private boolean settled;
-    /** The answer for each confirmation sent through the Update, by EC2 id ("" for none), once decided. */
-    private final Map<String, ConfirmationVerdict> verdicts = new HashMap<>();
+    private final ConfirmationVerdicts verdicts = new ConfirmationVerdicts();
     private final List<TerminationConfirmation> early = new ArrayList<>();
 
     @Override
@@ -83,19 +83,17 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
         try {
             instance = lifecycle.recordTerminated(candidate);
             ActivityStubs.upsertState(instance.status());
-            verdicts.put(key(candidate.ec2InstanceId()), ConfirmationVerdict.accepted(instance));
+            verdicts.accepted(candidate.ec2InstanceId(), instance);
             return true;
         } catch (ActivityFailure error) {
             if (ActivityStubs.isConfirmationConflict(error)) {
                 log.warn("Termination confirmation refused by the record instance_id={} ec2_instance_id={}",
                         input.instanceId(), candidate.ec2InstanceId());
-                verdicts.put(key(candidate.ec2InstanceId()), ConfirmationVerdict.refused(
-                        ConfirmationVerdict.EC2_ID_CONFLICT, instance.ec2InstanceId(), instance));
+                verdicts.refused(candidate.ec2InstanceId(), ConfirmationVerdict.EC2_ID_CONFLICT, instance);
                 confirmation = null;
                 return false;
             }
-            verdicts.put(key(candidate.ec2InstanceId()), ConfirmationVerdict.refused(
-                    ConfirmationVerdict.RECORDING_FAILED, instance.ec2InstanceId(), instance));
+            verdicts.refused(candidate.ec2InstanceId(), ConfirmationVerdict.RECORDING_FAILED, instance);
             failure = "termination confirmation " + ActivityStubs.recordingFailure(error);
             confirmation = null;
             return true;
@@ -175,12 +173,11 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
         if (refused != null) {
             return ConfirmationVerdict.refused(refused, instance.ec2InstanceId(), instance);
         }
-        String key = key(offered.ec2InstanceId());
-        ConfirmationVerdict decided = verdicts.get(key);
+        ConfirmationVerdict decided = verdicts.decided(offered.ec2InstanceId(), instance);
         if (decided != null) {
-            return decided.accepted() ? ConfirmationVerdict.accepted(instance) : decided;
+            return decided;
         }
-        if (confirmation != null && !key.equals(key(confirmation.ec2InstanceId()))) {
+        if (confirmation != null && !Objects.equals(offered.ec2InstanceId(), confirmation.ec2InstanceId())) {
             return ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, confirmation.ec2InstanceId(), instance);
         }
         if (confirmation == null) {
@@ -189,8 +186,7 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
             }
             confirmation = offered;
         }
-        Workflow.await(() -> verdicts.containsKey(key));
-        return verdicts.get(key);
+        return verdicts.await(offered.ec2InstanceId());
     }
 
     /** Another agent, another instance, or another EC2 id than the one recorded for this instance. */
@@ -216,18 +212,5 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
 
     private TerminateResult result() {
         return new TerminateResult(instance.instanceId(), instance.status(), instance.failureReason());
-    }
-
-    private static String key(String ec2InstanceId) {
-        return ec2InstanceId == null ? "" : ec2InstanceId;
-    }
-
-    private static Duration remaining(Instant deadline) {
-        Duration left = Duration.between(now(), deadline);
-        return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    private static Instant now() {
-        return Instant.ofEpochMilli(Workflow.currentTimeMillis());
     }
 }
