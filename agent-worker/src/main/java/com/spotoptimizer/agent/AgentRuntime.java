@@ -4,6 +4,7 @@ import com.spotoptimizer.agent.command.AgentActivitiesImpl;
 import com.spotoptimizer.agent.ec2.Ec2ClientFactory;
 import com.spotoptimizer.agent.ec2.InstanceQueries;
 import com.spotoptimizer.agent.ec2.InstanceWatcher;
+import com.spotoptimizer.agent.ec2.OwnTerminations;
 import com.spotoptimizer.agent.interruption.InterruptionWatcher;
 import com.spotoptimizer.agent.launch.InstanceLauncher;
 import com.spotoptimizer.agent.orphan.OrphanSweeper;
@@ -73,14 +74,16 @@ public final class AgentRuntime implements AutoCloseable {
         this.ownWorker = builder.ownWorker;
         this.metrics = new Ec2Metrics(builder.registry);
         this.ec2 = Ec2ClientFactory.create(properties.ec2(), metrics);
-        InstanceQueries queries = new InstanceQueries(ec2);
+        InstanceQueries queries = new InstanceQueries(ec2, properties.agentId());
+        OwnTerminations ownTerminations = new OwnTerminations(builder.clock);
         this.watcher = new InstanceWatcher(queries, properties.pollInterval(), builder.clock);
         metrics.inflight(watcher, w -> w.inflight(Ec2Metrics.LAUNCH), w -> w.inflight(Ec2Metrics.TERMINATE));
         Confirmations confirmations = new Confirmations(client, properties.agentId(), builder.clock);
         ActivityCompletionClient completions = client.newActivityCompletionClient();
         this.activities = new AgentActivitiesImpl(
                 new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2()),
-                new InstanceTerminator(ec2, queries, watcher, confirmations, completions));
+                new InstanceTerminator(properties.agentId(), ec2, queries, watcher, confirmations, completions,
+                        properties.ec2().consistencyWindow(), ownTerminations));
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
                 watcher::inflightInstanceIds);

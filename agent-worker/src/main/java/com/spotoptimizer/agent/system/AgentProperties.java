@@ -80,13 +80,17 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
      * @param maxAttempts           SDK attempts per call for throttling, 5xx and I/O errors (4)
      * @param apiCallAttemptTimeout one HTTP attempt; a lost response is retried with the same ClientToken (10 s)
      * @param maxConnections        HTTP connection pool size (100)
+     * @param consistencyWindow     how long DescribeInstances may still miss an instance after RunInstances (60 s):
+     *                              a termination without an EC2 id keeps looking this long before it concludes
+     *                              that nothing was launched
      */
     public record Ec2(String endpoint, String region, String accessKeyId, String secretAccessKey,
                       String defaultImageId, String defaultSubnetId, Integer maxAttempts,
-                      Duration apiCallAttemptTimeout, Integer maxConnections) {
+                      Duration apiCallAttemptTimeout, Integer maxConnections, Duration consistencyWindow) {
 
         public static final String DEFAULT_REGION = "us-east-1";
         public static final String DEFAULT_IMAGE_ID = "ami-0123456789abcdef0";
+        public static final Duration DEFAULT_CONSISTENCY_WINDOW = Duration.ofSeconds(60);
 
         public Ec2 {
             endpoint = blankToNull(endpoint);
@@ -98,20 +102,28 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
             maxAttempts = maxAttempts == null || maxAttempts < 1 ? 4 : maxAttempts;
             apiCallAttemptTimeout = positive(apiCallAttemptTimeout, Duration.ofSeconds(10));
             maxConnections = maxConnections == null || maxConnections < 1 ? 100 : maxConnections;
+            // Zero is allowed (conclude at the first empty answer); only a missing or negative value defaults.
+            consistencyWindow = consistencyWindow == null || consistencyWindow.isNegative()
+                    ? DEFAULT_CONSISTENCY_WINDOW : consistencyWindow;
         }
 
         public static Ec2 defaults() {
-            return new Ec2(null, null, null, null, null, null, null, null, null);
+            return new Ec2(null, null, null, null, null, null, null, null, null, null);
         }
 
         /** An endpoint with static credentials: the EC2 simulator, or any EC2-compatible endpoint. */
         public static Ec2 endpoint(String endpoint, String accessKeyId, String secretAccessKey) {
-            return new Ec2(endpoint, null, accessKeyId, secretAccessKey, null, null, null, null, null);
+            return new Ec2(endpoint, null, accessKeyId, secretAccessKey, null, null, null, null, null, null);
         }
 
         public Ec2 withApiCallAttemptTimeout(Duration timeout) {
             return new Ec2(endpoint, region, accessKeyId, secretAccessKey, defaultImageId, defaultSubnetId,
-                    maxAttempts, timeout, maxConnections);
+                    maxAttempts, timeout, maxConnections, consistencyWindow);
+        }
+
+        public Ec2 withConsistencyWindow(Duration window) {
+            return new Ec2(endpoint, region, accessKeyId, secretAccessKey, defaultImageId, defaultSubnetId,
+                    maxAttempts, apiCallAttemptTimeout, maxConnections, window);
         }
 
         public boolean hasStaticCredentials() {

@@ -58,6 +58,8 @@ public final class AgentTestEnvironment implements AutoCloseable {
     public static final String SHORT_HEARTBEAT_QUEUE = "short-heartbeat";
     public static final String CLIENT_ID = "client-1";
     public static final Duration POLL = Duration.ofMillis(50);
+    /** How long a termination without an EC2 id keeps looking before it concludes nothing was launched. */
+    public static final Duration CONSISTENCY_WINDOW = Duration.ofSeconds(3);
 
     public final Ec2Simulator sim;
     public final TestWorkflowEnvironment env;
@@ -91,7 +93,8 @@ public final class AgentTestEnvironment implements AutoCloseable {
     /** Talks to the simulator, polls every 50 ms, sweeps only when a test asks. */
     public AgentProperties agentProperties() {
         return AgentProperties.defaults(AGENT_ID)
-                .withEc2(AgentProperties.Ec2.endpoint(sim.endpoint().toString(), "test", "test"))
+                .withEc2(AgentProperties.Ec2.endpoint(sim.endpoint().toString(), "test", "test")
+                        .withConsistencyWindow(CONSISTENCY_WINDOW))
                 .withPollInterval(POLL)
                 .withOrphanSweep(new AgentProperties.OrphanSweep(false, null, Duration.ofMinutes(10)))
                 .withControlPlaneTaskQueue(CONTROL_PLANE_QUEUE);
