@@ -86,7 +86,7 @@ public final class AgentRuntime implements AutoCloseable {
                         properties.ec2().consistencyWindow(), ownTerminations));
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
-                watcher::inflightInstanceIds);
+                watcher::inflightInstanceIds, ownTerminations);
         this.sweepSchedule = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent-orphan-sweep");
             t.setDaemon(true);

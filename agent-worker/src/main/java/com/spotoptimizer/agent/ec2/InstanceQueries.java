@@ -95,8 +95,9 @@ public final class InstanceQueries {
      * checked again on the answer, so a listing that ignored a filter never hands over a stranger.
      */
     public List<Instance> managed(Collection<String> states) {
-        return (describe(List.of(
+        return owned(describe(List.of(
                 filter("tag:" + OwnershipTags.MANAGED_BY, List.of(OwnershipTags.MANAGED_BY_VALUE)),
+                filter("tag:" + OwnershipTags.AGENT_ID, List.of(agentId)),
                 filter("instance-state-name", states))));
     }
 
@@ -105,8 +106,9 @@ public final class InstanceQueries {
      * instances), however large the fleet.
      */
     public List<Instance> managedSpot(Collection<String> states) {
-        return (describe(List.of(
+        return owned(describe(List.of(
                 filter("tag:" + OwnershipTags.MANAGED_BY, List.of(OwnershipTags.MANAGED_BY_VALUE)),
+                filter("tag:" + OwnershipTags.AGENT_ID, List.of(agentId)),
                 filter("instance-state-name", states),
                 filter("instance-lifecycle", List.of("spot")))));
     }

@@ -1,6 +1,7 @@
 package com.spotoptimizer.agent.interruption;
 
 import com.spotoptimizer.agent.ec2.InstanceQueries;
+import com.spotoptimizer.agent.ec2.Ownership;
 import com.spotoptimizer.agent.system.ApiClient;
 import com.spotoptimizer.agent.system.Ec2Metrics;
 import com.spotoptimizer.workflows.agent.OwnershipTags;
@@ -26,12 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceLifecycleType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * Reports spot interruption notices to the api as emergencies ({@code POST /api/agents/{id}/emergency},
  * {@code kind=SPOT_INTERRUPTION}). Every interval it makes one DescribeInstances (paged by 1,000) over this
- * system's running and shutting-down spot instances, and reports each instance newly showing EC2's
+ * agent's running and shutting-down spot instances (its agent id in the ownership tags), and reports each instance newly showing EC2's
  * {@code Server.SpotInstanceTermination} state reason once. The action time is the one in the instance's
  * state transition reason ({@code Service initiated (2030-01-01 00:02:00 GMT)}), or, when EC2 gives none,
  * two minutes after the agent first saw the notice; it is fixed at first sight, so a retried report says
@@ -197,9 +197,8 @@ public final class InterruptionWatcher implements AutoCloseable {
     }
 
     /** The filters already ask for this; checked again so a listing that ignored one never reports a stranger. */
-    private static boolean isManagedSpot(Instance instance) {
-        return instance.instanceLifecycle() == InstanceLifecycleType.SPOT
-                && OwnershipTags.MANAGED_BY_VALUE.equals(tag(instance, OwnershipTags.MANAGED_BY));
+    private boolean isManagedSpot(Instance instance) {
+        return instance.instanceLifecycle() == InstanceLifecycleType.SPOT && Ownership.isOwnedBy(instance, agentId);
     }
 
     static boolean hasSpotTerminationReason(Instance instance) {
@@ -223,12 +222,7 @@ public final class InterruptionWatcher implements AutoCloseable {
     }
 
     private static String tag(Instance instance, String key) {
-        for (Tag tag : instance.tags()) {
-            if (key.equals(tag.key())) {
-                return tag.value();
-            }
-        }
-        return null;
+        return Ownership.tag(instance, key);
     }
 
     private static String quote(String s) {

@@ -92,7 +92,12 @@ public final class AgentTestEnvironment implements AutoCloseable {
 
     /** Talks to the simulator, polls every 50 ms, sweeps only when a test asks. */
     public AgentProperties agentProperties() {
-        return AgentProperties.defaults(AGENT_ID)
+        return agentProperties(AGENT_ID);
+    }
+
+    /** {@link #agentProperties()} for another agent id (another task queue, the same EC2 account). */
+    public AgentProperties agentProperties(String agentId) {
+        return AgentProperties.defaults(agentId)
                 .withEc2(AgentProperties.Ec2.endpoint(sim.endpoint().toString(), "test", "test")
                         .withConsistencyWindow(CONSISTENCY_WINDOW))
                 .withPollInterval(POLL)
@@ -119,8 +124,13 @@ public final class AgentTestEnvironment implements AutoCloseable {
     }
 
     public LaunchInstanceInput launchInput(String instanceType, LaunchSpec spec) {
+        return launchInput(AGENT_ID, instanceType, spec);
+    }
+
+    /** A launch on another agent's queue. */
+    public LaunchInstanceInput launchInput(String agentId, String instanceType, LaunchSpec spec) {
         String instanceId = UUID.randomUUID().toString();
-        return new LaunchInstanceInput(instanceId, CLIENT_ID, AGENT_ID, Transport.TEMPORAL, AGENT_QUEUE,
+        return new LaunchInstanceInput(instanceId, CLIENT_ID, agentId, Transport.TEMPORAL, TaskQueues.forAgent(agentId),
                 "req-" + instanceId.substring(0, 8), "sha256:" + instanceId, instanceType, "primary", spec, "{}",
                 Instant.now(), LaunchTimeouts.CONFIRMATION, LaunchTimeouts.LATE_CONFIRMATION_WINDOW,
                 TerminateTimeouts.CONFIRMATION);
@@ -130,7 +140,7 @@ public final class AgentTestEnvironment implements AutoCloseable {
         LaunchInstanceWorkflow launch = client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(WorkflowIds.launch(input.clientId(), input.requestId()))
                 .setTaskQueue(CONTROL_PLANE_QUEUE)
-                .setTypedSearchAttributes(attributes(input.instanceId(), "launching"))
+                .setTypedSearchAttributes(attributes(input.instanceId(), input.agentId(), "launching"))
                 .build());
         WorkflowClient.start(launch::launch, input);
         return launch;
@@ -158,7 +168,7 @@ public final class AgentTestEnvironment implements AutoCloseable {
                 WorkflowOptions.newBuilder()
                         .setWorkflowId(WorkflowIds.terminate(input.instanceId()))
                         .setTaskQueue(CONTROL_PLANE_QUEUE)
-                        .setTypedSearchAttributes(attributes(input.instanceId(), "terminating"))
+                        .setTypedSearchAttributes(attributes(input.instanceId(), input.agentId(), "terminating"))
                         .build());
         WorkflowClient.start(termination::terminate, input);
         return termination;
@@ -203,11 +213,11 @@ public final class AgentTestEnvironment implements AutoCloseable {
         return gauge == null ? Double.NaN : gauge.value();
     }
 
-    private static io.temporal.common.SearchAttributes attributes(String instanceId, String state) {
+    private static io.temporal.common.SearchAttributes attributes(String instanceId, String agentId, String state) {
         return io.temporal.common.SearchAttributes.newBuilder()
                 .set(SearchAttributes.INSTANCE_ID, instanceId)
                 .set(SearchAttributes.CLIENT_ID, CLIENT_ID)
-                .set(SearchAttributes.AGENT_ID, AGENT_ID)
+                .set(SearchAttributes.AGENT_ID, agentId)
                 .set(SearchAttributes.INSTANCE_STATE, state)
                 .build();
     }
