@@ -1,6 +1,10 @@
 package com.spotoptimizer.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.spotoptimizer.agent.command.AgentActivitiesImpl;
+import com.spotoptimizer.agent.drift.ApiInstanceStateReports;
+import com.spotoptimizer.agent.drift.EndedInstanceReporter;
+import com.spotoptimizer.agent.drift.InstanceStateReports;
 import com.spotoptimizer.agent.ec2.Ec2ClientFactory;
 import com.spotoptimizer.agent.ec2.InstanceQueries;
 import com.spotoptimizer.agent.ec2.InstanceWatcher;
@@ -34,8 +38,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * One agent, without Spring: the EC2 client, the activities on the agent's task queue, the batched
- * instance watcher, the orphan sweep and, when the api is configured, its heartbeat and the spot
- * interruption reports. The agent-worker process wraps it in a Spring context; the local
+ * instance watcher, the orphan sweep and, when the api is configured, its heartbeat, the spot
+ * interruption reports and the reports of instances EC2 shows ended outside the agent. The agent-worker process wraps it in a Spring context; the local
  * all-in-one calls it directly, in the same JVM as the api, on the api's {@link WorkflowClient}:
  *
  * <pre>{@code
@@ -61,7 +65,9 @@ public final class AgentRuntime implements AutoCloseable {
     private final InstanceWatcher watcher;
     private final AgentActivities activities;
     private final OrphanSweeper sweeper;
-    private final ScheduledExecutorService sweepSchedule;
+    private final EndedInstanceReporter endedInstances;
+    /** The agent's periodic jobs (orphan sweep, ended-instance report), each at a fixed delay. */
+    private final ScheduledExecutorService schedule;
     private final ApiHeartbeat apiHeartbeat;
     private final InterruptionWatcher interruptions;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -87,12 +93,16 @@ public final class AgentRuntime implements AutoCloseable {
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
                 watcher::inflightInstanceIds, ownTerminations);
-        this.sweepSchedule = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "agent-orphan-sweep");
+        this.schedule = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "agent-schedule");
             t.setDaemon(true);
             return t;
         });
         ApiClient api = properties.api().enabled() ? new ApiClient(properties.agentId(), properties.api()) : null;
+        InstanceStateReports reports = builder.instanceStateReports != null ? builder.instanceStateReports
+                : api == null ? null : new ApiInstanceStateReports(api, new ObjectMapper());
+        this.endedInstances = reports == null ? null : new EndedInstanceReporter(queries, reports,
+                watcher::inflightInstanceIds, ownTerminations, metrics, builder.clock);
         this.apiHeartbeat = api == null ? null : new ApiHeartbeat(api, properties.api().heartbeatInterval());
         this.interruptions = properties.reportsInterruptions()
                 ? new InterruptionWatcher(queries, api, properties.interruptions().interval(), metrics, builder.clock)
@@ -123,7 +133,11 @@ public final class AgentRuntime implements AutoCloseable {
         if (sweep.enabled()) {
             long interval = sweep.interval().toMillis();
             long first = Math.min(interval, Duration.ofMinutes(1).toMillis());
-            sweepSchedule.scheduleWithFixedDelay(this::sweepSafely, first, interval, TimeUnit.MILLISECONDS);
+            schedule.scheduleWithFixedDelay(this::sweepSafely, first, interval, TimeUnit.MILLISECONDS);
+        }
+        if (endedInstances != null) {
+            long poll = properties.pollInterval().toMillis();
+            schedule.scheduleWithFixedDelay(endedInstances::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
         }
         if (apiHeartbeat != null) {
             apiHeartbeat.start();
@@ -132,10 +146,11 @@ public final class AgentRuntime implements AutoCloseable {
             interruptions.start();
         }
         log.info("Agent started agent_id={} task_queue={} own_worker={} ec2_endpoint={} region={} orphan_sweep={} "
-                        + "api_heartbeat={} interruptions={}", properties.agentId(), taskQueue(), ownWorker,
+                        + "api_heartbeat={} interruptions={} ended_instances={}", properties.agentId(), taskQueue(), ownWorker,
                 properties.ec2().endpoint() == null ? "aws" : properties.ec2().endpoint(), properties.ec2().region(),
                 sweep.enabled() ? sweep.interval() : "off", apiHeartbeat == null ? "off" : properties.api().url(),
-                interruptions == null ? "off" : properties.interruptions().interval());
+                interruptions == null ? "off" : properties.interruptions().interval(),
+                endedInstances == null ? "off" : properties.pollInterval());
         return this;
     }
 
@@ -170,6 +185,11 @@ public final class AgentRuntime implements AutoCloseable {
         return Optional.ofNullable(interruptions);
     }
 
+    /** The report of instances EC2 shows ended outside this agent, or empty when off (no api and no reports given). */
+    public Optional<EndedInstanceReporter> endedInstances() {
+        return Optional.ofNullable(endedInstances);
+    }
+
     private void sweepSafely() {
         try {
             sweeper.sweepOnce();
@@ -192,7 +212,7 @@ public final class AgentRuntime implements AutoCloseable {
             workerFactory.shutdown();
             workerFactory.awaitTermination(30, TimeUnit.SECONDS);
         }
-        sweepSchedule.shutdownNow();
+        schedule.shutdownNow();
         if (apiHeartbeat != null) {
             apiHeartbeat.close();
         }
@@ -211,6 +231,7 @@ public final class AgentRuntime implements AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Clock clock = Clock.systemUTC();
         private boolean ownWorker = true;
+        private InstanceStateReports instanceStateReports;
 
         private Builder(AgentProperties properties, WorkflowClient client) {
             this.properties = properties;
@@ -225,6 +246,12 @@ public final class AgentRuntime implements AutoCloseable {
         /** The time confirmations carry, the orphan grace period is measured with and interruptions default from. */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Where ended instances are reported instead of the api's {@code instance-state} endpoint (tests). */
+        public Builder instanceStateReports(InstanceStateReports reports) {
+            this.instanceStateReports = reports;
             return this;
         }
 

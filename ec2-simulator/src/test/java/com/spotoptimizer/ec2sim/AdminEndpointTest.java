@@ -87,6 +87,25 @@ class AdminEndpointTest extends SimulatorTestBase {
     }
 
     @Test
+    void terminateEndsInstancesAsAConsoleUserWouldWithEc2sUserInitiatedReason() throws Exception {
+        String id = onlyInstanceId(ec2.runInstances(launch("req-t").build()));
+        clock.advance(sim.faults().timing().launchDelay());
+        long calls = sim.callCount("TerminateInstances");
+
+        HttpResponse<String> response = post("/_sim/terminate", "{\"instanceId\": \"" + id + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"instanceId\":\"" + id + "\"", "\"state\":\"shutting-down\"");
+        var seen = ec2.describeInstances(r -> r.instanceIds(id)).reservations().get(0).instances().get(0);
+        assertThat(seen.state().nameAsString()).isEqualTo("shutting-down");
+        assertThat(seen.stateReason().code()).isEqualTo("Client.UserInitiatedShutdown");
+        assertThat(seen.stateTransitionReason()).isEqualTo("User initiated (2030-01-01 00:00:02 GMT)");
+        assertThat(sim.callCount("TerminateInstances")).isEqualTo(calls); // no agent called EC2
+        assertThat(post("/_sim/terminate", "instanceId=i-0123456789abcdef0").statusCode()).isEqualTo(404);
+        assertThat(post("/_sim/terminate", "{}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void badInputAndUnknownRoutesAreRejected() throws Exception {
         assertThat(post("/_sim/faults", "{\"throttleNext\": \"many\"}").statusCode()).isEqualTo(400);
         assertThat(post("/_sim/faults", "{\"dropRunInstances\": 1, \"dropMode\": \"sometimes\"}").statusCode())

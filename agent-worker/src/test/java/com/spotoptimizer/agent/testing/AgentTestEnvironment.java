@@ -3,6 +3,7 @@ package com.spotoptimizer.agent.testing;
 import static org.awaitility.Awaitility.await;
 
 import com.spotoptimizer.agent.AgentRuntime;
+import com.spotoptimizer.agent.drift.InstanceStateReports;
 import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.ec2sim.Ec2Simulator;
 import com.spotoptimizer.ec2sim.Ec2SimulatorConfig;
@@ -111,6 +112,13 @@ public final class AgentTestEnvironment implements AutoCloseable {
 
     public AgentRuntime startAgent(AgentProperties properties, MeterRegistry meters, Clock clock) {
         return AgentRuntime.builder(properties, client).meterRegistry(meters).clock(clock).build().start();
+    }
+
+    /** An agent that reports ended instances to {@code reports} instead of an api. */
+    public AgentRuntime startAgent(AgentProperties properties, MeterRegistry meters, Clock clock,
+                                   InstanceStateReports reports) {
+        return AgentRuntime.builder(properties, client).meterRegistry(meters).clock(clock)
+                .instanceStateReports(reports).build().start();
     }
 
     public static MeterRegistry meters() {
