@@ -65,6 +65,8 @@ class AdminEndpointTest extends SimulatorTestBase {
         assertThat(post("/_sim/reset", "").statusCode()).isEqualTo(200);
         assertThat(sim.instances()).isEmpty();
         assertThat(sim.callCounts()).isEmpty();
+        // Ids are never handed out twice: leftovers from before a reset cannot touch what is launched after it.
+        assertThat(onlyInstanceId(ec2.runInstances(launch("req-r").build()))).isNotEqualTo(id);
     }
 
     @Test
