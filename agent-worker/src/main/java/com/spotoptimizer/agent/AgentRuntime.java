@@ -1,6 +1,5 @@
 package com.spotoptimizer.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.spotoptimizer.agent.command.AgentActivitiesImpl;
 import com.spotoptimizer.agent.drift.ApiInstanceStateReports;
 import com.spotoptimizer.agent.drift.EndedInstanceReporter;
@@ -32,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -56,6 +56,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 public final class AgentRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+    /** Enough that a slow api call (10 s timeout) or sweep never delays the other jobs much. */
+    private static final int SCHEDULE_THREADS = 3;
 
     private final AgentProperties properties;
     private final WorkflowClient client;
@@ -66,7 +68,11 @@ public final class AgentRuntime implements AutoCloseable {
     private final AgentActivities activities;
     private final OrphanSweeper sweeper;
     private final EndedInstanceReporter endedInstances;
-    /** The agent's periodic jobs (orphan sweep, ended-instance report), each at a fixed delay. */
+    /**
+     * The agent's one schedule for its periodic jobs (api heartbeat, interruption and ended-instance reports,
+     * orphan sweep), each at a fixed delay. The instance watcher keeps its own poller: on close it must
+     * finish its last poll before it hands its work back.
+     */
     private final ScheduledExecutorService schedule;
     private final ApiHeartbeat apiHeartbeat;
     private final InterruptionWatcher interruptions;
@@ -93,14 +99,16 @@ public final class AgentRuntime implements AutoCloseable {
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
                 watcher::inflightInstanceIds, ownTerminations);
-        this.schedule = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "agent-schedule");
+        AtomicInteger scheduleThreads = new AtomicInteger();
+        this.schedule = Executors.newScheduledThreadPool(SCHEDULE_THREADS, r -> {
+            Thread t = new Thread(r, "agent-schedule-" + scheduleThreads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         ApiClient api = properties.api().enabled() ? new ApiClient(properties.agentId(), properties.api()) : null;
-        InstanceStateReports reports = builder.instanceStateReports != null ? builder.instanceStateReports
-                : api == null ? null : new ApiInstanceStateReports(api, new ObjectMapper());
+        InstanceStateReports reports = !properties.endedInstances().enabled() ? null
+                : builder.instanceStateReports != null ? builder.instanceStateReports
+                : api == null ? null : new ApiInstanceStateReports(api);
         this.endedInstances = reports == null ? null : new EndedInstanceReporter(queries, reports,
                 watcher::inflightInstanceIds, ownTerminations, metrics, builder.clock);
         this.apiHeartbeat = api == null ? null : new ApiHeartbeat(api, properties.api().heartbeatInterval());
@@ -140,10 +148,12 @@ public final class AgentRuntime implements AutoCloseable {
             schedule.scheduleWithFixedDelay(endedInstances::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
         }
         if (apiHeartbeat != null) {
-            apiHeartbeat.start();
+            schedule.scheduleWithFixedDelay(apiHeartbeat::beat, 0, apiHeartbeat.interval().toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         if (interruptions != null) {
-            interruptions.start();
+            long every = interruptions.interval().toMillis();
+            schedule.scheduleWithFixedDelay(interruptions::pollSafely, every, every, TimeUnit.MILLISECONDS);
         }
         log.info("Agent started agent_id={} task_queue={} own_worker={} ec2_endpoint={} region={} orphan_sweep={} "
                         + "api_heartbeat={} interruptions={} ended_instances={}", properties.agentId(), taskQueue(), ownWorker,
@@ -213,12 +223,6 @@ public final class AgentRuntime implements AutoCloseable {
             workerFactory.awaitTermination(30, TimeUnit.SECONDS);
         }
         schedule.shutdownNow();
-        if (apiHeartbeat != null) {
-            apiHeartbeat.close();
-        }
-        if (interruptions != null) {
-            interruptions.close();
-        }
         watcher.close();
         metrics.close();
         ec2.close();

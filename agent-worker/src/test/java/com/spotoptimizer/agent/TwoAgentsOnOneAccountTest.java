@@ -61,7 +61,8 @@ class TwoAgentsOnOneAccountTest {
         return test.agentProperties(agentId)
                 .withOrphanSweep(new AgentProperties.OrphanSweep(false, null, Duration.ZERO))
                 .withApi(new AgentProperties.Api(api.url(), agentId + "-token", Duration.ofHours(1)))
-                .withInterruptions(AgentProperties.Interruptions.every(Duration.ofHours(1)));
+                .withInterruptions(AgentProperties.Interruptions.every(Duration.ofHours(1)))
+                .withEndedInstances(AgentProperties.EndedInstances.off());
     }
 
     @Test
@@ -93,6 +94,8 @@ class TwoAgentsOnOneAccountTest {
         }
 
         // A spot interruption of a2's instance is a2's to report, never a1's.
+        AgentTestEnvironment.awaitUntil("the orphan terminated",
+                () -> test.sim.instance(ofA1.get(0)).orElseThrow().state().equals("terminated"));
         test.sim.interruptSpot(ofA2.get(0));
         InterruptionWatcher.Report seen1 = a1.interruptions().orElseThrow().pollOnce();
         InterruptionWatcher.Report seen2 = a2.interruptions().orElseThrow().pollOnce();

@@ -1,10 +1,9 @@
 package com.spotoptimizer.agent.drift;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.spotoptimizer.agent.system.ApiClient;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,29 +19,27 @@ public final class ApiInstanceStateReports implements InstanceStateReports {
     private static final Logger log = LoggerFactory.getLogger(ApiInstanceStateReports.class);
 
     private final ApiClient api;
-    private final ObjectMapper json;
 
-    public ApiInstanceStateReports(ApiClient api, ObjectMapper json) {
+    public ApiInstanceStateReports(ApiClient api) {
         this.api = api;
-        this.json = json;
     }
 
-    static String body(ObjectMapper json, InstanceStateReport report) {
-        ObjectNode body = json.createObjectNode()
-                .put("ec2_instance_id", report.ec2InstanceId())
-                .put("state", report.state())
-                .put("reason", report.reason());
-        return body.toString();
+    static Map<String, String> body(InstanceStateReport report) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("ec2_instance_id", report.ec2InstanceId());
+        body.put("state", report.state());
+        body.put("reason", report.reason());
+        return body;
     }
 
     @Override
     public Outcome report(InstanceStateReport report) {
         try {
-            ApiClient.Response response = api.postJson(PATH, body(json, report));
+            ApiClient.Response response = api.post(PATH, body(report));
             if (response.ok()) {
                 log.info("Ended instance reported agent_id={} ec2_instance_id={} state={} reason={} instance_id={} "
                                 + "changed={}", api.agentId(), report.ec2InstanceId(), report.state(), report.reason(),
-                        field(response.body(), "instance_id"), field(response.body(), "changed"));
+                        ApiClient.field(response.body(), "instance_id"), ApiClient.field(response.body(), "changed"));
                 return Outcome.ACKNOWLEDGED;
             }
             if (response.status() == 404) {
@@ -65,16 +62,6 @@ public final class ApiInstanceStateReports implements InstanceStateReports {
             log.warn("Ended instance report failed, retrying next poll agent_id={} ec2_instance_id={} error={}",
                     api.agentId(), report.ec2InstanceId(), e.toString());
             return Outcome.RETRY;
-        }
-    }
-
-    /** A field of the api's answer, for the log only; null when the answer is not the expected JSON. */
-    private String field(String body, String name) {
-        try {
-            JsonNode node = json.readTree(body == null ? "" : body).get(name);
-            return node == null || node.isNull() ? null : node.asText();
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 }

@@ -17,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,7 +40,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceLifecycleType;
  * once per agent process. Rebalance recommendations are not watched: EC2 shows them only to the instance
  * itself (instance metadata) and to EventBridge, never in DescribeInstances.
  */
-public final class InterruptionWatcher implements AutoCloseable {
+public final class InterruptionWatcher {
 
     private static final Logger log = LoggerFactory.getLogger(InterruptionWatcher.class);
 
@@ -86,11 +83,6 @@ public final class InterruptionWatcher implements AutoCloseable {
         }
     };
     private final AtomicLong polls = new AtomicLong();
-    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "agent-interruptions");
-        t.setDaemon(true);
-        return t;
-    });
 
     public InterruptionWatcher(InstanceQueries queries, ApiClient api, Duration interval, Ec2Metrics metrics,
                                Clock clock) {
@@ -102,11 +94,9 @@ public final class InterruptionWatcher implements AutoCloseable {
         this.clock = clock;
     }
 
-    public void start() {
-        long millis = interval.toMillis();
-        schedule.scheduleWithFixedDelay(this::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
-        log.info("Interruption watcher started agent_id={} interval={} url={}", agentId, interval,
-                api.agentUri("emergency"));
+    /** Time between polls; the agent's schedule ({@code AgentRuntime}) calls {@link #pollSafely()} this often. */
+    public Duration interval() {
+        return interval;
     }
 
     /** Polls completed (DescribeInstances answered) since start; tests compare it with the calls EC2 saw. */
@@ -114,7 +104,8 @@ public final class InterruptionWatcher implements AutoCloseable {
         return polls.get();
     }
 
-    private void pollSafely() {
+    /** One poll on the agent's schedule; a failure is logged and the next interval tries again. */
+    public void pollSafely() {
         try {
             pollOnce();
         } catch (RuntimeException e) {
@@ -169,10 +160,12 @@ public final class InterruptionWatcher implements AutoCloseable {
     }
 
     private Outcome report(String ec2InstanceId, Instant actionTime) {
-        String body = "{\"kind\":" + quote(SPOT_INTERRUPTION) + ",\"ec2_instance_id\":" + quote(ec2InstanceId)
-                + ",\"action_time\":" + quote(actionTime.toString()) + "}";
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("kind", SPOT_INTERRUPTION);
+        body.put("ec2_instance_id", ec2InstanceId);
+        body.put("action_time", actionTime.toString());
         try {
-            ApiClient.Response response = api.postJson("emergency", body);
+            ApiClient.Response response = api.post("emergency", body);
             if (response.ok()) {
                 log.info("Spot interruption reported agent_id={} ec2_instance_id={} action_time={}", agentId,
                         ec2InstanceId, actionTime);
@@ -223,24 +216,5 @@ public final class InterruptionWatcher implements AutoCloseable {
 
     private static String tag(Instance instance, String key) {
         return Ownership.tag(instance, key);
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
-
-    @Override
-    public void close() {
-        schedule.shutdownNow();
     }
 }

@@ -15,10 +15,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param controlPlaneTaskQueue where {@code OrphanCheckWorkflow} runs ({@code spot-control-plane})
  * @param api                   the api's agent heartbeat, so the agent shows online (off unless url and token are set)
  * @param interruptions         spot interruption notices reported to the api as emergencies (needs {@code api})
+ * @param endedInstances        instances EC2 shows ended outside the agent, reported to the api (needs {@code api})
  */
 @ConfigurationProperties("spot.agent")
 public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, OrphanSweep orphanSweep,
-                              String controlPlaneTaskQueue, Api api, Interruptions interruptions) {
+                              String controlPlaneTaskQueue, Api api, Interruptions interruptions,
+                              EndedInstances endedInstances) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     public static final String DEFAULT_CONTROL_PLANE_TASK_QUEUE = "spot-control-plane";
@@ -34,35 +36,41 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
                 ? DEFAULT_CONTROL_PLANE_TASK_QUEUE : controlPlaneTaskQueue;
         api = api == null ? Api.off() : api;
         interruptions = interruptions == null ? Interruptions.defaults() : interruptions;
+        endedInstances = endedInstances == null ? EndedInstances.defaults() : endedInstances;
     }
 
     /** Real AWS in us-east-1 through the default credential chain, with every other default. */
     public static AgentProperties defaults(String agentId) {
-        return new AgentProperties(agentId, null, null, null, null, null, null);
+        return new AgentProperties(agentId, null, null, null, null, null, null, null);
     }
 
     public AgentProperties withEc2(Ec2 ec2) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withPollInterval(Duration pollInterval) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withOrphanSweep(OrphanSweep orphanSweep) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withControlPlaneTaskQueue(String queue) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withApi(Api api) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withInterruptions(Interruptions interruptions) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
+    }
+
+    public AgentProperties withEndedInstances(EndedInstances endedInstances) {
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions,
+                endedInstances);
     }
 
     /** Whether the interruption watcher runs: enabled, and the api it reports to is configured. */
@@ -195,6 +203,25 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
 
         public static Interruptions every(Duration interval) {
             return new Interruptions(true, interval);
+        }
+    }
+
+    /**
+     * @param enabled whether instances EC2 shows ended outside the agent are reported to the api (true; still off
+     *                without {@code spot.agent.api.url} and {@code token}): one DescribeInstances per poll interval
+     */
+    public record EndedInstances(Boolean enabled) {
+
+        public EndedInstances {
+            enabled = enabled == null || enabled;
+        }
+
+        public static EndedInstances defaults() {
+            return new EndedInstances(null);
+        }
+
+        public static EndedInstances off() {
+            return new EndedInstances(false);
         }
     }
 

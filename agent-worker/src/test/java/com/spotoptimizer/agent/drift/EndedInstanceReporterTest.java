@@ -5,7 +5,6 @@ import static com.spotoptimizer.agent.testing.AgentTestEnvironment.counter;
 import static com.spotoptimizer.agent.testing.AgentTestEnvironment.gauge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.spotoptimizer.agent.AgentRuntime;
 import com.spotoptimizer.agent.drift.InstanceStateReports.InstanceStateReport;
 import com.spotoptimizer.agent.drift.InstanceStateReports.Outcome;
@@ -166,7 +165,7 @@ class EndedInstanceReporterTest {
     void theApiReportIsAJsonPostToTheInstanceStateEndpoint() {
         try (StubApi api = new StubApi()) {
             ApiClient client = new ApiClient("a1", new AgentProperties.Api(api.url(), "a1-token", null));
-            ApiInstanceStateReports http = new ApiInstanceStateReports(client, new ObjectMapper());
+            ApiInstanceStateReports http = new ApiInstanceStateReports(client);
             InstanceStateReport report = new InstanceStateReport("i-0123456789abcdef0", "terminated",
                     EndedInstanceReporter.SPOT_INTERRUPTION);
 

@@ -249,7 +249,9 @@ class InterruptionWatcherTest {
     private AgentProperties properties(Duration interval) {
         return test.agentProperties()
                 .withApi(new AgentProperties.Api(api.url(), TOKEN, Duration.ofHours(1)))
-                .withInterruptions(AgentProperties.Interruptions.every(interval));
+                .withInterruptions(AgentProperties.Interruptions.every(interval))
+                // The ended-instance report has its own DescribeInstances: off, so calls count this watcher's only.
+                .withEndedInstances(AgentProperties.EndedInstances.off());
     }
 
     private static Map<String, String> managed(String rowId) {
