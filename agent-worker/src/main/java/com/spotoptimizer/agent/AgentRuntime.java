@@ -1,9 +1,13 @@
 package com.spotoptimizer.agent;
 
 import com.spotoptimizer.agent.command.AgentActivitiesImpl;
+import com.spotoptimizer.agent.drift.ApiInstanceStateReports;
+import com.spotoptimizer.agent.drift.EndedInstanceReporter;
+import com.spotoptimizer.agent.drift.InstanceStateReports;
 import com.spotoptimizer.agent.ec2.Ec2ClientFactory;
 import com.spotoptimizer.agent.ec2.InstanceQueries;
 import com.spotoptimizer.agent.ec2.InstanceWatcher;
+import com.spotoptimizer.agent.ec2.OwnTerminations;
 import com.spotoptimizer.agent.interruption.InterruptionWatcher;
 import com.spotoptimizer.agent.launch.InstanceLauncher;
 import com.spotoptimizer.agent.orphan.OrphanSweeper;
@@ -27,14 +31,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * One agent, without Spring: the EC2 client, the activities on the agent's task queue, the batched
- * instance watcher, the orphan sweep and, when the api is configured, its heartbeat and the spot
- * interruption reports. The agent-worker process wraps it in a Spring context; the local
+ * instance watcher, the orphan sweep and, when the api is configured, its heartbeat, the spot
+ * interruption reports and the reports of instances EC2 shows ended outside the agent. The agent-worker process wraps it in a Spring context; the local
  * all-in-one calls it directly, in the same JVM as the api, on the api's {@link WorkflowClient}:
  *
  * <pre>{@code
@@ -51,6 +56,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 public final class AgentRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+    /** Enough that a slow api call (10 s timeout) or sweep never delays the other jobs much. */
+    private static final int SCHEDULE_THREADS = 3;
 
     private final AgentProperties properties;
     private final WorkflowClient client;
@@ -60,7 +67,13 @@ public final class AgentRuntime implements AutoCloseable {
     private final InstanceWatcher watcher;
     private final AgentActivities activities;
     private final OrphanSweeper sweeper;
-    private final ScheduledExecutorService sweepSchedule;
+    private final EndedInstanceReporter endedInstances;
+    /**
+     * The agent's one schedule for its periodic jobs (api heartbeat, interruption and ended-instance reports,
+     * orphan sweep), each at a fixed delay. The instance watcher keeps its own poller: on close it must
+     * finish its last poll before it hands its work back.
+     */
+    private final ScheduledExecutorService schedule;
     private final ApiHeartbeat apiHeartbeat;
     private final InterruptionWatcher interruptions;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -73,23 +86,31 @@ public final class AgentRuntime implements AutoCloseable {
         this.ownWorker = builder.ownWorker;
         this.metrics = new Ec2Metrics(builder.registry);
         this.ec2 = Ec2ClientFactory.create(properties.ec2(), metrics);
-        InstanceQueries queries = new InstanceQueries(ec2);
+        InstanceQueries queries = new InstanceQueries(ec2, properties.agentId());
+        OwnTerminations ownTerminations = new OwnTerminations(builder.clock);
         this.watcher = new InstanceWatcher(queries, properties.pollInterval(), builder.clock);
         metrics.inflight(watcher, w -> w.inflight(Ec2Metrics.LAUNCH), w -> w.inflight(Ec2Metrics.TERMINATE));
         Confirmations confirmations = new Confirmations(client, properties.agentId(), builder.clock);
         ActivityCompletionClient completions = client.newActivityCompletionClient();
         this.activities = new AgentActivitiesImpl(
                 new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2()),
-                new InstanceTerminator(ec2, queries, watcher, confirmations, completions));
+                new InstanceTerminator(properties.agentId(), ec2, queries, watcher, confirmations, completions,
+                        properties.ec2().consistencyWindow(), ownTerminations));
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
-                watcher::inflightInstanceIds);
-        this.sweepSchedule = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "agent-orphan-sweep");
+                watcher::inflightInstanceIds, ownTerminations);
+        AtomicInteger scheduleThreads = new AtomicInteger();
+        this.schedule = Executors.newScheduledThreadPool(SCHEDULE_THREADS, r -> {
+            Thread t = new Thread(r, "agent-schedule-" + scheduleThreads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         ApiClient api = properties.api().enabled() ? new ApiClient(properties.agentId(), properties.api()) : null;
+        InstanceStateReports reports = !properties.endedInstances().enabled() ? null
+                : builder.instanceStateReports != null ? builder.instanceStateReports
+                : api == null ? null : new ApiInstanceStateReports(api);
+        this.endedInstances = reports == null ? null : new EndedInstanceReporter(queries, reports,
+                watcher::inflightInstanceIds, ownTerminations, metrics, builder.clock);
         this.apiHeartbeat = api == null ? null : new ApiHeartbeat(api, properties.api().heartbeatInterval());
         this.interruptions = properties.reportsInterruptions()
                 ? new InterruptionWatcher(queries, api, properties.interruptions().interval(), metrics, builder.clock)
@@ -120,19 +141,26 @@ public final class AgentRuntime implements AutoCloseable {
         if (sweep.enabled()) {
             long interval = sweep.interval().toMillis();
             long first = Math.min(interval, Duration.ofMinutes(1).toMillis());
-            sweepSchedule.scheduleWithFixedDelay(this::sweepSafely, first, interval, TimeUnit.MILLISECONDS);
+            schedule.scheduleWithFixedDelay(this::sweepSafely, first, interval, TimeUnit.MILLISECONDS);
+        }
+        if (endedInstances != null) {
+            long poll = properties.pollInterval().toMillis();
+            schedule.scheduleWithFixedDelay(endedInstances::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
         }
         if (apiHeartbeat != null) {
-            apiHeartbeat.start();
+            schedule.scheduleWithFixedDelay(apiHeartbeat::beat, 0, apiHeartbeat.interval().toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         if (interruptions != null) {
-            interruptions.start();
+            long every = interruptions.interval().toMillis();
+            schedule.scheduleWithFixedDelay(interruptions::pollSafely, every, every, TimeUnit.MILLISECONDS);
         }
         log.info("Agent started agent_id={} task_queue={} own_worker={} ec2_endpoint={} region={} orphan_sweep={} "
-                        + "api_heartbeat={} interruptions={}", properties.agentId(), taskQueue(), ownWorker,
+                        + "api_heartbeat={} interruptions={} ended_instances={}", properties.agentId(), taskQueue(), ownWorker,
                 properties.ec2().endpoint() == null ? "aws" : properties.ec2().endpoint(), properties.ec2().region(),
                 sweep.enabled() ? sweep.interval() : "off", apiHeartbeat == null ? "off" : properties.api().url(),
-                interruptions == null ? "off" : properties.interruptions().interval());
+                interruptions == null ? "off" : properties.interruptions().interval(),
+                endedInstances == null ? "off" : properties.pollInterval());
         return this;
     }
 
@@ -167,6 +195,11 @@ public final class AgentRuntime implements AutoCloseable {
         return Optional.ofNullable(interruptions);
     }
 
+    /** The report of instances EC2 shows ended outside this agent, or empty when off (no api and no reports given). */
+    public Optional<EndedInstanceReporter> endedInstances() {
+        return Optional.ofNullable(endedInstances);
+    }
+
     private void sweepSafely() {
         try {
             sweeper.sweepOnce();
@@ -189,13 +222,7 @@ public final class AgentRuntime implements AutoCloseable {
             workerFactory.shutdown();
             workerFactory.awaitTermination(30, TimeUnit.SECONDS);
         }
-        sweepSchedule.shutdownNow();
-        if (apiHeartbeat != null) {
-            apiHeartbeat.close();
-        }
-        if (interruptions != null) {
-            interruptions.close();
-        }
+        schedule.shutdownNow();
         watcher.close();
         metrics.close();
         ec2.close();
@@ -208,6 +235,7 @@ public final class AgentRuntime implements AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Clock clock = Clock.systemUTC();
         private boolean ownWorker = true;
+        private InstanceStateReports instanceStateReports;
 
         private Builder(AgentProperties properties, WorkflowClient client) {
             this.properties = properties;
@@ -222,6 +250,12 @@ public final class AgentRuntime implements AutoCloseable {
         /** The time confirmations carry, the orphan grace period is measured with and interruptions default from. */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Where ended instances are reported instead of the api's {@code instance-state} endpoint (tests). */
+        public Builder instanceStateReports(InstanceStateReports reports) {
+            this.instanceStateReports = reports;
             return this;
         }
 

@@ -40,14 +40,20 @@ class AgentRuntimeTest {
 
     @Test
     void agentRestartAfterRunInstancesResumesTheLaunchWithoutASecondInstance() {
-        test.sim.faults().launchDelay(Duration.ofMillis(1500));
+        // Long enough that the first agent is still watching when it is closed, also on a busy machine (with
+        // 1.5 s the instance was once running, and confirmed, before the test got to close the agent).
+        test.sim.faults().launchDelay(Duration.ofSeconds(5));
         AgentRuntime first = test.startAgent(AgentTestEnvironment.meters());
+        String ec2Id;
         LaunchInstanceInput input = test.launchInput("m5.large");
-        test.startLaunch(input);
-        awaitUntil("the first agent launched and is watching", () -> first.watcher().inflight("launch") == 1);
-        String ec2Id = test.sim.instances().get(0).instanceId();
-
-        first.close(); // hands the launch back to Temporal
+        try {
+            test.startLaunch(input);
+            awaitUntil("the first agent launched and is watching", () -> first.watcher().inflight("launch") == 1);
+            ec2Id = test.sim.instances().get(0).instanceId();
+            assertThat(test.sim.instance(ec2Id).orElseThrow().state()).isEqualTo("pending");
+        } finally {
+            first.close(); // hands the launch back to Temporal; on a failure, it must not linger into the next test
+        }
         try (AgentRuntime second = test.startAgent(AgentTestEnvironment.meters())) {
             test.awaitStatus(input.instanceId(), "running_primary");
         }
@@ -77,7 +83,10 @@ class AgentRuntimeTest {
             assertThat(result.status()).isEqualTo("running_primary");
             assertThat(result.ec2InstanceId()).isEqualTo(instances.get(0).instanceId());
             assertThat(test.sim.callCount("RunInstances")).isGreaterThanOrEqualTo(2);
-            // The launch was settled by a later attempt that Temporal started after the first stopped heartbeating.
+            // Temporal started a later attempt after the first stopped heartbeating, and that attempt completed the
+            // activity (the first one's completion is refused). The stale first attempt may be the one whose
+            // confirmation arrives first (same instance, so that is right): the test workflow therefore waits for
+            // the activity to settle too, or the history would have no started event at all.
             assertThat(test.client.fetchHistory(workflowId).getEvents().stream()
                     .filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
                     .map(e -> e.getActivityTaskStartedEventAttributes().getAttempt()))

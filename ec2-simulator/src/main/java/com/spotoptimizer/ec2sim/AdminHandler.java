@@ -51,6 +51,7 @@ final class AdminHandler implements HttpHandler {
                 }
                 case "POST /_sim/clock" -> advanceClock(exchange, params(exchange));
                 case "POST /_sim/interrupt" -> interrupt(exchange, params(exchange));
+                case "POST /_sim/terminate" -> terminateOutside(exchange, params(exchange));
                 default -> send(exchange, 404, Map.of("error", "no such admin route: " + route));
             }
         } catch (IllegalArgumentException e) {
@@ -131,6 +132,20 @@ final class AdminHandler implements HttpHandler {
         }
         Duration notice = millis(p, "noticeMs").orElse(Ec2Simulator.DEFAULT_SPOT_NOTICE);
         send(exchange, 200, instanceJson(simulator.interruptSpot(id, notice)));
+    }
+
+    /** {@code instanceId} (required; several separated by commas): terminated as a console user would. */
+    private void terminateOutside(HttpExchange exchange, Map<String, String> p) throws IOException {
+        String ids = p.get("instanceId");
+        if (ids == null || ids.isBlank()) {
+            throw new IllegalArgumentException("instanceId is required");
+        }
+        try {
+            send(exchange, 200, simulator.terminateOutside(ids.split("\\s*,\\s*")).stream()
+                    .map(AdminHandler::instanceJson).toList());
+        } catch (Ec2Error e) {
+            send(exchange, 404, Map.of("error", e.code() + ": " + e.getMessage()));
+        }
     }
 
     private void advanceClock(HttpExchange exchange, Map<String, String> p) throws IOException {

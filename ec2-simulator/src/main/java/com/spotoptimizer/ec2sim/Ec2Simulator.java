@@ -149,6 +149,21 @@ public final class Ec2Simulator implements AutoCloseable {
         return record.toSimInstance(now);
     }
 
+    /**
+     * Someone outside the control plane terminates these instances, as a user in the console or another
+     * tool would: the same as a TerminateInstances call (state reason {@code Client.UserInitiatedShutdown},
+     * transition reason {@code User initiated (…)}), but not in the call log, since no agent made it.
+     *
+     * @throws RuntimeException EC2's {@code InvalidInstanceID.NotFound} for an id it does not know (nothing changes)
+     */
+    public List<SimInstance> terminateOutside(String... ec2InstanceIds) {
+        var now = config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        List<SimInstance> ended = store.terminate(List.of(ec2InstanceIds), now, faults.timing()).stream()
+                .map(t -> t.instance().toSimInstance(now)).toList();
+        log.info("Terminated outside the control plane ec2_instance_ids={}", List.of(ec2InstanceIds));
+        return ended;
+    }
+
     /** How many calls of this action arrived, whatever their outcome (throttled and dropped included). */
     public long callCount(String action) {
         return calls.count(action);

@@ -38,21 +38,23 @@ final class InstanceStore {
     private record Launch(String reservationId, Map<String, String> fingerprint, List<String> instanceIds) {
     }
 
-    private final long seed;
     private final Map<String, InstanceRecord> instances = new LinkedHashMap<>();
     private final Map<String, Launch> launchesByToken = new HashMap<>();
-    private Random random;
+    private final Random random;
     private int addressCounter;
 
     InstanceStore(long seed) {
-        this.seed = seed;
-        reset();
+        this.random = new Random(seed);
     }
 
+    /**
+     * Forgets every instance and ClientToken. The id sequence goes on: an id is never handed out twice by one
+     * simulator, so work left over from before a reset (a late watch, a termination by EC2 id) can never act on
+     * an instance launched after it, as it did when every reset restarted the sequence at the same ids.
+     */
     synchronized void reset() {
         instances.clear();
         launchesByToken.clear();
-        random = new Random(seed);
         addressCounter = 0;
     }
 

@@ -65,6 +65,8 @@ class AdminEndpointTest extends SimulatorTestBase {
         assertThat(post("/_sim/reset", "").statusCode()).isEqualTo(200);
         assertThat(sim.instances()).isEmpty();
         assertThat(sim.callCounts()).isEmpty();
+        // Ids are never handed out twice: leftovers from before a reset cannot touch what is launched after it.
+        assertThat(onlyInstanceId(ec2.runInstances(launch("req-r").build()))).isNotEqualTo(id);
     }
 
     @Test
@@ -84,6 +86,25 @@ class AdminEndpointTest extends SimulatorTestBase {
         assertThat(post("/_sim/interrupt", "instanceId=" + onDemand).statusCode()).isEqualTo(409);
         assertThat(post("/_sim/interrupt", "instanceId=i-0123456789abcdef0").statusCode()).isEqualTo(404);
         assertThat(post("/_sim/interrupt", "{}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void terminateEndsInstancesAsAConsoleUserWouldWithEc2sUserInitiatedReason() throws Exception {
+        String id = onlyInstanceId(ec2.runInstances(launch("req-t").build()));
+        clock.advance(sim.faults().timing().launchDelay());
+        long calls = sim.callCount("TerminateInstances");
+
+        HttpResponse<String> response = post("/_sim/terminate", "{\"instanceId\": \"" + id + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"instanceId\":\"" + id + "\"", "\"state\":\"shutting-down\"");
+        var seen = ec2.describeInstances(r -> r.instanceIds(id)).reservations().get(0).instances().get(0);
+        assertThat(seen.state().nameAsString()).isEqualTo("shutting-down");
+        assertThat(seen.stateReason().code()).isEqualTo("Client.UserInitiatedShutdown");
+        assertThat(seen.stateTransitionReason()).isEqualTo("User initiated (2030-01-01 00:00:02 GMT)");
+        assertThat(sim.callCount("TerminateInstances")).isEqualTo(calls); // no agent called EC2
+        assertThat(post("/_sim/terminate", "instanceId=i-0123456789abcdef0").statusCode()).isEqualTo(404);
+        assertThat(post("/_sim/terminate", "{}").statusCode()).isEqualTo(400);
     }
 
     @Test

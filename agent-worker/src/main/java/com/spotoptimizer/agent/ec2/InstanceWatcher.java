@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -100,17 +101,30 @@ public final class InstanceWatcher implements AutoCloseable {
         }
     }
 
-    /** One poll: one DescribeInstances (nothing when idle), then settle or heartbeat every watch. */
+    /**
+     * One poll: one DescribeInstances (nothing when idle; one more per kind while terminations search for an
+     * instance by ClientToken or tag), then settle or heartbeat every watch.
+     */
     void pollOnce() throws InterruptedException {
         List<Watch> current = List.copyOf(watches);
         if (current.isEmpty()) {
             return;
         }
         Set<String> ids = new LinkedHashSet<>();
-        current.forEach(w -> ids.addAll(w.ec2InstanceIds()));
+        Set<String> tokens = new LinkedHashSet<>();
+        Set<String> stableIds = new LinkedHashSet<>();
+        current.forEach(w -> {
+            ids.addAll(w.ec2InstanceIds());
+            tokens.addAll(w.clientTokens());
+            stableIds.addAll(w.stableIds());
+        });
         Map<String, Instance> seen;
         try {
-            seen = queries.byIds(ids);
+            seen = new LinkedHashMap<>(queries.byIds(ids));
+            if (!tokens.isEmpty() || !stableIds.isEmpty()) {
+                // Terminations without an EC2 id: one search for all of them, not one per termination.
+                queries.byClientTokensOrStableIds(tokens, stableIds).forEach(seen::putIfAbsent);
+            }
         } catch (RuntimeException e) {
             // Throttled or unreachable even after the SDK's retries: skip this round, but keep heartbeating,
             // since the agent is alive and will see the instances on a later poll.

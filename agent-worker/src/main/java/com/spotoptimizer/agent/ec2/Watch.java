@@ -2,6 +2,7 @@ package com.spotoptimizer.agent.ec2;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
@@ -19,8 +20,22 @@ public interface Watch {
     Collection<String> ec2InstanceIds();
 
     /**
+     * ClientTokens whose instances this watch looks for (a termination whose launch never confirmed); the
+     * watcher asks EC2 for all of them in one call per poll and passes what it found to {@link #observe}.
+     */
+    default Collection<String> clientTokens() {
+        return List.of();
+    }
+
+    /** Stable instance ids ({@code spot-optimizer:instance-id} tags) looked for, as {@link #clientTokens()}. */
+    default Collection<String> stableIds() {
+        return List.of();
+    }
+
+    /**
      * Called after each successful poll with what EC2 showed for {@link #ec2InstanceIds()} (an id that is
-     * missing is not visible). Returns true when the watch is settled (confirmed or failed) and is dropped.
+     * missing is not visible), plus what the poll's search found for every watch's {@link #clientTokens()}
+     * and {@link #stableIds()}. Returns true when the watch is settled (confirmed or failed) and is dropped.
      */
     boolean observe(Map<String, Instance> seen, Instant now);
 

@@ -1,6 +1,7 @@
 package com.spotoptimizer.agent.interruption;
 
 import com.spotoptimizer.agent.ec2.InstanceQueries;
+import com.spotoptimizer.agent.ec2.Ownership;
 import com.spotoptimizer.agent.system.ApiClient;
 import com.spotoptimizer.agent.system.Ec2Metrics;
 import com.spotoptimizer.workflows.agent.OwnershipTags;
@@ -16,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,12 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceLifecycleType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * Reports spot interruption notices to the api as emergencies ({@code POST /api/agents/{id}/emergency},
  * {@code kind=SPOT_INTERRUPTION}). Every interval it makes one DescribeInstances (paged by 1,000) over this
- * system's running and shutting-down spot instances, and reports each instance newly showing EC2's
+ * agent's running and shutting-down spot instances (its agent id in the ownership tags), and reports each instance newly showing EC2's
  * {@code Server.SpotInstanceTermination} state reason once. The action time is the one in the instance's
  * state transition reason ({@code Service initiated (2030-01-01 00:02:00 GMT)}), or, when EC2 gives none,
  * two minutes after the agent first saw the notice; it is fixed at first sight, so a retried report says
@@ -43,7 +40,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * once per agent process. Rebalance recommendations are not watched: EC2 shows them only to the instance
  * itself (instance metadata) and to EventBridge, never in DescribeInstances.
  */
-public final class InterruptionWatcher implements AutoCloseable {
+public final class InterruptionWatcher {
 
     private static final Logger log = LoggerFactory.getLogger(InterruptionWatcher.class);
 
@@ -86,11 +83,6 @@ public final class InterruptionWatcher implements AutoCloseable {
         }
     };
     private final AtomicLong polls = new AtomicLong();
-    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "agent-interruptions");
-        t.setDaemon(true);
-        return t;
-    });
 
     public InterruptionWatcher(InstanceQueries queries, ApiClient api, Duration interval, Ec2Metrics metrics,
                                Clock clock) {
@@ -102,11 +94,9 @@ public final class InterruptionWatcher implements AutoCloseable {
         this.clock = clock;
     }
 
-    public void start() {
-        long millis = interval.toMillis();
-        schedule.scheduleWithFixedDelay(this::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
-        log.info("Interruption watcher started agent_id={} interval={} url={}", agentId, interval,
-                api.agentUri("emergency"));
+    /** Time between polls; the agent's schedule ({@code AgentRuntime}) calls {@link #pollSafely()} this often. */
+    public Duration interval() {
+        return interval;
     }
 
     /** Polls completed (DescribeInstances answered) since start; tests compare it with the calls EC2 saw. */
@@ -114,7 +104,8 @@ public final class InterruptionWatcher implements AutoCloseable {
         return polls.get();
     }
 
-    private void pollSafely() {
+    /** One poll on the agent's schedule; a failure is logged and the next interval tries again. */
+    public void pollSafely() {
         try {
             pollOnce();
         } catch (RuntimeException e) {
@@ -169,10 +160,12 @@ public final class InterruptionWatcher implements AutoCloseable {
     }
 
     private Outcome report(String ec2InstanceId, Instant actionTime) {
-        String body = "{\"kind\":" + quote(SPOT_INTERRUPTION) + ",\"ec2_instance_id\":" + quote(ec2InstanceId)
-                + ",\"action_time\":" + quote(actionTime.toString()) + "}";
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("kind", SPOT_INTERRUPTION);
+        body.put("ec2_instance_id", ec2InstanceId);
+        body.put("action_time", actionTime.toString());
         try {
-            ApiClient.Response response = api.postJson("emergency", body);
+            ApiClient.Response response = api.post("emergency", body);
             if (response.ok()) {
                 log.info("Spot interruption reported agent_id={} ec2_instance_id={} action_time={}", agentId,
                         ec2InstanceId, actionTime);
@@ -197,9 +190,8 @@ public final class InterruptionWatcher implements AutoCloseable {
     }
 
     /** The filters already ask for this; checked again so a listing that ignored one never reports a stranger. */
-    private static boolean isManagedSpot(Instance instance) {
-        return instance.instanceLifecycle() == InstanceLifecycleType.SPOT
-                && OwnershipTags.MANAGED_BY_VALUE.equals(tag(instance, OwnershipTags.MANAGED_BY));
+    private boolean isManagedSpot(Instance instance) {
+        return instance.instanceLifecycle() == InstanceLifecycleType.SPOT && Ownership.isOwnedBy(instance, agentId);
     }
 
     static boolean hasSpotTerminationReason(Instance instance) {
@@ -223,30 +215,6 @@ public final class InterruptionWatcher implements AutoCloseable {
     }
 
     private static String tag(Instance instance, String key) {
-        for (Tag tag : instance.tags()) {
-            if (key.equals(tag.key())) {
-                return tag.value();
-            }
-        }
-        return null;
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
-
-    @Override
-    public void close() {
-        schedule.shutdownNow();
+        return Ownership.tag(instance, key);
     }
 }

@@ -2,6 +2,8 @@ package com.spotoptimizer.agent.orphan;
 
 import com.spotoptimizer.agent.ec2.Ec2Errors;
 import com.spotoptimizer.agent.ec2.InstanceQueries;
+import com.spotoptimizer.agent.ec2.OwnTerminations;
+import com.spotoptimizer.agent.ec2.Ownership;
 import com.spotoptimizer.agent.system.Ec2Metrics;
 import com.spotoptimizer.workflows.agent.OwnershipTags;
 import com.spotoptimizer.workflows.orphan.OrphanCheckWorkflow;
@@ -25,9 +27,10 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * Nothing leaked: finds instances that carry this system's ownership tag but have no live row (none at
- * all, or one that says terminated, failed or timed out) and terminates those older than the grace
- * period. The agent has no database, so it asks the control plane through {@code OrphanCheckWorkflow} on
+ * Nothing leaked: finds instances that carry this system's ownership tag and this agent's id but have no
+ * live row (none at all, or one that says terminated, failed or timed out) and terminates those older than
+ * the grace period. Another agent's instance, or one with no agent id, is never a candidate: several
+ * agents may share one AWS account, and each sweeps only what it launched. The agent has no database, so it asks the control plane through {@code OrphanCheckWorkflow} on
  * the control-plane task queue. Instances this agent is watching right now are its own work in flight and
  * are not asked about. The count found by the last sweep is the {@code spot_orphan_instances} gauge.
  */
@@ -51,10 +54,11 @@ public final class OrphanSweeper {
     private final Ec2Metrics metrics;
     private final Clock clock;
     private final Supplier<Set<String>> inFlight;
+    private final OwnTerminations own;
 
     public OrphanSweeper(String agentId, Ec2Client ec2, InstanceQueries queries, WorkflowClient client,
                          String controlPlaneTaskQueue, Duration gracePeriod, Ec2Metrics metrics, Clock clock,
-                         Supplier<Set<String>> inFlight) {
+                         Supplier<Set<String>> inFlight, OwnTerminations own) {
         this.agentId = agentId;
         this.ec2 = ec2;
         this.queries = queries;
@@ -64,6 +68,7 @@ public final class OrphanSweeper {
         this.metrics = metrics;
         this.clock = clock;
         this.inFlight = inFlight;
+        this.own = own;
     }
 
     public Report sweepOnce() {
@@ -71,7 +76,7 @@ public final class OrphanSweeper {
         Map<String, Instant> launchTimes = new HashMap<>();
         List<TaggedInstance> candidates = new ArrayList<>();
         for (Instance instance : queries.managed(InstanceQueries.LIVE_STATES)) {
-            if (watched.contains(instance.instanceId())) {
+            if (watched.contains(instance.instanceId()) || !Ownership.isOwnedBy(instance, agentId)) {
                 continue;
             }
             launchTimes.put(instance.instanceId(), instance.launchTime());
@@ -113,6 +118,7 @@ public final class OrphanSweeper {
         }
         List<String> ids = due.stream().map(TaggedInstance::ec2InstanceId).toList();
         List<String> terminated = new ArrayList<>();
+        own.record(ids);
         try {
             ec2.terminateInstances(r -> r.instanceIds(ids));
             terminated.addAll(ids);

@@ -4,9 +4,6 @@ import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.agent.system.ApiClient;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +11,9 @@ import org.slf4j.LoggerFactory;
  * Tells the api this agent is alive ({@code POST /api/agents/{id}/heartbeat} with the agent's token), so
  * it shows online and the "agent offline" alert means what it says. Temporal knows about the agent's
  * pollers, but the api's presence, events and alerts read the heartbeat. A failure is logged when the
- * state changes, not on every beat.
+ * state changes, not on every beat. It runs on the agent's one schedule ({@code AgentRuntime}).
  */
-public final class ApiHeartbeat implements AutoCloseable {
+public final class ApiHeartbeat {
 
     private static final Logger log = LoggerFactory.getLogger(ApiHeartbeat.class);
 
@@ -24,11 +21,6 @@ public final class ApiHeartbeat implements AutoCloseable {
     private final ApiClient api;
     private final Duration interval;
     private final URI uri;
-    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "agent-api-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile Boolean lastOk;
 
     public ApiHeartbeat(String agentId, AgentProperties.Api api) {
@@ -42,14 +34,15 @@ public final class ApiHeartbeat implements AutoCloseable {
         this.uri = api.agentUri("heartbeat");
     }
 
-    public void start() {
-        schedule.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    /** Time between beats; the agent's schedule ({@code AgentRuntime}) calls {@link #beat()} this often. */
+    public Duration interval() {
+        return interval;
     }
 
     /** One heartbeat; true when the api accepted it. */
     public boolean beat() {
         try {
-            ApiClient.Response response = api.postJson("heartbeat", "{}");
+            ApiClient.Response response = api.post("heartbeat", java.util.Map.of());
             changed(response.ok(), response.ok() ? null : "HTTP " + response.status());
             return response.ok();
         } catch (InterruptedException e) {
@@ -71,10 +64,5 @@ public final class ApiHeartbeat implements AutoCloseable {
         } else {
             log.warn("Api heartbeat failed agent_id={} url={} error={}", agentId, uri, error);
         }
-    }
-
-    @Override
-    public void close() {
-        schedule.shutdownNow();
     }
 }

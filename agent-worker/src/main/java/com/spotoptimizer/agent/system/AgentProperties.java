@@ -15,10 +15,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param controlPlaneTaskQueue where {@code OrphanCheckWorkflow} runs ({@code spot-control-plane})
  * @param api                   the api's agent heartbeat, so the agent shows online (off unless url and token are set)
  * @param interruptions         spot interruption notices reported to the api as emergencies (needs {@code api})
+ * @param endedInstances        instances EC2 shows ended outside the agent, reported to the api (needs {@code api})
  */
 @ConfigurationProperties("spot.agent")
 public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, OrphanSweep orphanSweep,
-                              String controlPlaneTaskQueue, Api api, Interruptions interruptions) {
+                              String controlPlaneTaskQueue, Api api, Interruptions interruptions,
+                              EndedInstances endedInstances) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     public static final String DEFAULT_CONTROL_PLANE_TASK_QUEUE = "spot-control-plane";
@@ -34,35 +36,41 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
                 ? DEFAULT_CONTROL_PLANE_TASK_QUEUE : controlPlaneTaskQueue;
         api = api == null ? Api.off() : api;
         interruptions = interruptions == null ? Interruptions.defaults() : interruptions;
+        endedInstances = endedInstances == null ? EndedInstances.defaults() : endedInstances;
     }
 
     /** Real AWS in us-east-1 through the default credential chain, with every other default. */
     public static AgentProperties defaults(String agentId) {
-        return new AgentProperties(agentId, null, null, null, null, null, null);
+        return new AgentProperties(agentId, null, null, null, null, null, null, null);
     }
 
     public AgentProperties withEc2(Ec2 ec2) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withPollInterval(Duration pollInterval) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withOrphanSweep(OrphanSweep orphanSweep) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withControlPlaneTaskQueue(String queue) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withApi(Api api) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
     }
 
     public AgentProperties withInterruptions(Interruptions interruptions) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
+    }
+
+    public AgentProperties withEndedInstances(EndedInstances endedInstances) {
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions,
+                endedInstances);
     }
 
     /** Whether the interruption watcher runs: enabled, and the api it reports to is configured. */
@@ -80,13 +88,17 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
      * @param maxAttempts           SDK attempts per call for throttling, 5xx and I/O errors (4)
      * @param apiCallAttemptTimeout one HTTP attempt; a lost response is retried with the same ClientToken (10 s)
      * @param maxConnections        HTTP connection pool size (100)
+     * @param consistencyWindow     how long DescribeInstances may still miss an instance after RunInstances (60 s):
+     *                              a termination without an EC2 id keeps looking this long before it concludes
+     *                              that nothing was launched
      */
     public record Ec2(String endpoint, String region, String accessKeyId, String secretAccessKey,
                       String defaultImageId, String defaultSubnetId, Integer maxAttempts,
-                      Duration apiCallAttemptTimeout, Integer maxConnections) {
+                      Duration apiCallAttemptTimeout, Integer maxConnections, Duration consistencyWindow) {
 
         public static final String DEFAULT_REGION = "us-east-1";
         public static final String DEFAULT_IMAGE_ID = "ami-0123456789abcdef0";
+        public static final Duration DEFAULT_CONSISTENCY_WINDOW = Duration.ofSeconds(60);
 
         public Ec2 {
             endpoint = blankToNull(endpoint);
@@ -98,20 +110,28 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
             maxAttempts = maxAttempts == null || maxAttempts < 1 ? 4 : maxAttempts;
             apiCallAttemptTimeout = positive(apiCallAttemptTimeout, Duration.ofSeconds(10));
             maxConnections = maxConnections == null || maxConnections < 1 ? 100 : maxConnections;
+            // Zero is allowed (conclude at the first empty answer); only a missing or negative value defaults.
+            consistencyWindow = consistencyWindow == null || consistencyWindow.isNegative()
+                    ? DEFAULT_CONSISTENCY_WINDOW : consistencyWindow;
         }
 
         public static Ec2 defaults() {
-            return new Ec2(null, null, null, null, null, null, null, null, null);
+            return new Ec2(null, null, null, null, null, null, null, null, null, null);
         }
 
         /** An endpoint with static credentials: the EC2 simulator, or any EC2-compatible endpoint. */
         public static Ec2 endpoint(String endpoint, String accessKeyId, String secretAccessKey) {
-            return new Ec2(endpoint, null, accessKeyId, secretAccessKey, null, null, null, null, null);
+            return new Ec2(endpoint, null, accessKeyId, secretAccessKey, null, null, null, null, null, null);
         }
 
         public Ec2 withApiCallAttemptTimeout(Duration timeout) {
             return new Ec2(endpoint, region, accessKeyId, secretAccessKey, defaultImageId, defaultSubnetId,
-                    maxAttempts, timeout, maxConnections);
+                    maxAttempts, timeout, maxConnections, consistencyWindow);
+        }
+
+        public Ec2 withConsistencyWindow(Duration window) {
+            return new Ec2(endpoint, region, accessKeyId, secretAccessKey, defaultImageId, defaultSubnetId,
+                    maxAttempts, apiCallAttemptTimeout, maxConnections, window);
         }
 
         public boolean hasStaticCredentials() {
@@ -183,6 +203,25 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
 
         public static Interruptions every(Duration interval) {
             return new Interruptions(true, interval);
+        }
+    }
+
+    /**
+     * @param enabled whether instances EC2 shows ended outside the agent are reported to the api (true; still off
+     *                without {@code spot.agent.api.url} and {@code token}): one DescribeInstances per poll interval
+     */
+    public record EndedInstances(Boolean enabled) {
+
+        public EndedInstances {
+            enabled = enabled == null || enabled;
+        }
+
+        public static EndedInstances defaults() {
+            return new EndedInstances(null);
+        }
+
+        public static EndedInstances off() {
+            return new EndedInstances(false);
         }
     }
 

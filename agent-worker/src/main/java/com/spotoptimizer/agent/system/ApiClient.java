@@ -1,5 +1,7 @@
 package com.spotoptimizer.agent.system;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The agent's HTTP calls to the api ({@code spot.agent.api}): a JSON POST to {@code /api/agents/<agentId>/<path>}
@@ -29,6 +32,9 @@ public final class ApiClient {
             return status == 408 || status == 429 || status / 100 == 5;
         }
     }
+
+    /** Jackson 2: the Temporal SDK brings it to the agent anyway (Boot's Jackson 3 is there only for actuator). */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String agentId;
     private final String token;
@@ -53,6 +59,22 @@ public final class ApiClient {
     /** {@code <url>/api/agents/<agentId>/<path>}. */
     public URI agentUri(String path) {
         return URI.create(base + path);
+    }
+
+    /** POSTs {@code body} as a JSON object (Jackson, keys in the map's order) to {@link #agentUri(String)}. */
+    public Response post(String path, Map<String, ?> body) throws IOException, InterruptedException {
+        return postJson(path, JSON.writeValueAsString(body));
+    }
+
+    /** A field of a JSON answer as text, or null when it is missing or the answer is not JSON (for logs). */
+    public static String field(String body, String name) {
+        try {
+            JsonNode node = JSON.readTree(body == null ? "" : body);
+            JsonNode value = node == null ? null : node.get(name);
+            return value == null || value.isNull() ? null : value.asText();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** POSTs {@code json} to {@link #agentUri(String)}; a refusal is a response, only no answer at all throws. */

@@ -27,6 +27,9 @@ public final class Ec2Metrics implements AutoCloseable {
     /** The {@code kind} label values of {@code spot.interruptions}: the api's emergency kinds. */
     public static final Set<String> INTERRUPTION_KINDS = Set.of("SPOT_INTERRUPTION", "REBALANCE_RECOMMENDATION");
 
+    /** The {@code reason} label values of {@code spot.ended.instances}. */
+    public static final Set<String> ENDED_REASONS = Set.of("spot_interruption", "terminated_outside");
+
     public static final String LAUNCH = "launch";
     public static final String TERMINATE = "terminate";
 
@@ -74,6 +77,20 @@ public final class Ec2Metrics implements AutoCloseable {
     public void interruption(String kind) {
         Counter.builder("spot.interruptions").tag("kind", INTERRUPTION_KINDS.contains(kind) ? kind : "Other")
                 .description("Interruption notices seen on managed instances, each once per agent process")
+                .register(registry).increment();
+    }
+
+    /** Instances EC2 shows ended that the api has not acknowledged yet (reported, or still to be). */
+    public <T> void endedUnacknowledged(T reporter, ToIntFunction<T> count) {
+        gauges.add(Gauge.builder("spot.ended.instances.unacknowledged", reporter, r -> count.applyAsInt(r))
+                .description("Instances of this agent EC2 shows ended outside the agent, not yet acknowledged by the api")
+                .register(registry));
+    }
+
+    /** An instance of this agent seen ended for the first time, not by the agent's own hand. */
+    public void endedInstance(String reason) {
+        Counter.builder("spot.ended.instances").tag("reason", ENDED_REASONS.contains(reason) ? reason : "Other")
+                .description("Instances of this agent EC2 showed ended outside the agent, each once per agent process")
                 .register(registry).increment();
     }
 

@@ -111,6 +111,9 @@ class AgentActivitiesImplTest {
 
     @Test
     void terminateWithoutEc2IdFindsTheInstanceByItsClientToken() {
+        // DescribeInstances does not show the instance for 1.5 s after RunInstances, as EC2 may not: the first
+        // lookup comes back empty, and concluding "nothing launched" there would leak the instance.
+        test.sim.faults().consistencyWindow(Duration.ofMillis(1500));
         String instanceId = UUID.randomUUID().toString();
         String requestId = "req-" + instanceId.substring(0, 8);
         // The launch never confirmed: EC2 has the instance, the row has no EC2 id.
@@ -122,9 +125,34 @@ class AgentActivitiesImplTest {
                 .instances().get(0).instanceId();
         test.lifecycle.seed(instanceId, CLIENT_ID, requestId, "c5.large", "launch_timed_out", null);
         LaunchInstanceInput launch = launchOf(instanceId, requestId, "c5.large");
-        awaitUntil("instance visible", () -> test.sim.instance(ec2Id).isPresent());
 
         test.startTermination(test.terminateInput(launch));
+
+        test.awaitStatus(instanceId, "terminated");
+        assertThat(test.lifecycle.row(instanceId).ec2InstanceId()).isEqualTo(ec2Id);
+        awaitUntil("instance terminated in EC2", () -> test.sim.instance(ec2Id).get().state().equals("terminated"));
+        // The first lookup (ClientToken, then tag) found nothing: the search went on in the watcher's poll.
+        assertThat(test.sim.calls().stream().filter(c -> c.action().equals("DescribeInstances")).count())
+                .isGreaterThan(2);
+    }
+
+    @Test
+    void terminateWithoutEc2IdFindsALaunchByItsTagWhenTheClientTokenDiffers() {
+        test.sim.faults().consistencyWindow(Duration.ofMillis(800));
+        String instanceId = UUID.randomUUID().toString();
+        String requestId = "req-" + instanceId.substring(0, 8);
+        // An alternative instance type was tried: another ClientToken, the same stable-id tag.
+        String ec2Id = ec2.runInstances(r -> r.imageId("ami-0123456789abcdef0").instanceType("c5.xlarge")
+                .minCount(1).maxCount(1).clientToken(ClientTokens.forLaunch(CLIENT_ID, requestId, "c5.xlarge"))
+                .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
+                        .tags(Tag.builder().key(OwnershipTags.MANAGED_BY).value(OwnershipTags.MANAGED_BY_VALUE).build(),
+                                Tag.builder().key(OwnershipTags.INSTANCE_ID).value(instanceId).build(),
+                                Tag.builder().key(OwnershipTags.AGENT_ID).value(AgentTestEnvironment.AGENT_ID).build())
+                        .build()))
+                .instances().get(0).instanceId();
+        test.lifecycle.seed(instanceId, CLIENT_ID, requestId, "c5.large", "launch_timed_out", null);
+
+        test.startTermination(test.terminateInput(launchOf(instanceId, requestId, "c5.large")));
 
         test.awaitStatus(instanceId, "terminated");
         assertThat(test.lifecycle.row(instanceId).ec2InstanceId()).isEqualTo(ec2Id);
@@ -132,17 +160,44 @@ class AgentActivitiesImplTest {
     }
 
     @Test
-    void terminateWithoutEc2IdConfirmsAtOnceWhenNothingWasLaunched() {
+    void terminateWithoutEc2IdConcludesNothingWasLaunchedOnlyAfterTheConsistencyWindow() {
         String instanceId = UUID.randomUUID().toString();
         String requestId = "req-" + instanceId.substring(0, 8);
         test.lifecycle.seed(instanceId, CLIENT_ID, requestId, "c5.large", "launch_timed_out", null);
+        long started = System.nanoTime();
 
         test.startTermination(test.terminateInput(launchOf(instanceId, requestId, "c5.large")));
 
         test.awaitStatus(instanceId, "terminated");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).isGreaterThanOrEqualTo(AgentTestEnvironment.CONSISTENCY_WINDOW);
         assertThat(test.lifecycle.terminationConfirmations(instanceId))
                 .extracting(TerminationConfirmation::ec2InstanceId).containsOnlyNulls();
         assertThat(test.sim.callCount("TerminateInstances")).isZero();
+        // Searching holds no worker thread: the activity handed its search to the watcher and returned.
+        assertThat(agent.watcher().polls()).isPositive();
+    }
+
+    @Test
+    void searchesOfManyTerminationsShareOneDescribeInstancesPerKindAndPoll() {
+        List<String> instanceIds = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String instanceId = UUID.randomUUID().toString();
+            String requestId = "req-" + instanceId.substring(0, 8);
+            test.lifecycle.seed(instanceId, CLIENT_ID, requestId, "c5.large", "launch_timed_out", null);
+            test.startTermination(test.terminateInput(launchOf(instanceId, requestId, "c5.large")));
+            instanceIds.add(instanceId);
+        }
+        instanceIds.forEach(id -> test.awaitStatus(id, "terminated"));
+
+        List<SimCall> searches = test.sim.calls().stream().filter(c -> c.action().equals("DescribeInstances"))
+                .toList();
+        // Five terminations searched for three seconds at a 50 ms poll: far fewer calls than one per
+        // termination and poll; each call names every termination it looks for.
+        assertThat(searches.stream().filter(c -> "client-token".equals(c.params().get("Filter.1.Name"))
+                && c.params().containsKey("Filter.1.Value.5"))).isNotEmpty();
+        assertThat(searches.size()).isLessThan(5 * 2 * (int) (AgentTestEnvironment.CONSISTENCY_WINDOW.toMillis()
+                / AgentTestEnvironment.POLL.toMillis()));
     }
 
     @Test

@@ -31,7 +31,7 @@ class InstanceQueriesTest {
         sim = Ec2Simulator.start(AgentTestEnvironment.fastSimulator().withConsistencyWindow(Duration.ZERO));
         ec2 = Ec2ClientFactory.create(AgentProperties.Ec2.endpoint(sim.endpoint().toString(), "test", "test"),
                 new Ec2Metrics(new SimpleMeterRegistry()));
-        queries = new InstanceQueries(ec2);
+        queries = new InstanceQueries(ec2, AgentTestEnvironment.AGENT_ID);
     }
 
     @AfterAll

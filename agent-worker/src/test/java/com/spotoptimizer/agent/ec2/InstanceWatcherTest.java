@@ -30,8 +30,9 @@ class InstanceWatcherTest {
 
     @BeforeAll
     static void start() {
-        // Instances take a while to run, so all fifty are in flight together for many polls.
-        test = new AgentTestEnvironment(AgentTestEnvironment.fastSimulator().withLaunchDelay(Duration.ofMillis(700)));
+        // Instances take a while to run, so all fifty are in flight together for many polls, also on a busy
+        // machine where starting fifty workflows takes seconds (700 ms was seen to let half of them finish first).
+        test = new AgentTestEnvironment(AgentTestEnvironment.fastSimulator().withLaunchDelay(Duration.ofSeconds(3)));
         meters = AgentTestEnvironment.meters();
         agent = test.startAgent(meters);
     }

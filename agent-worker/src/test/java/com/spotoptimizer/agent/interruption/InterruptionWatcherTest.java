@@ -117,13 +117,18 @@ class InterruptionWatcherTest {
     }
 
     @Test
-    void onDemandUntaggedAndUserTerminatedInstancesAreNeverReported() {
+    void onDemandUntaggedOtherAgentsAndUserTerminatedInstancesAreNeverReported() {
         String untaggedSpot = launch(spot(Map.of("team", "someone-else")));
+        String otherAgentsSpot = launch(spot(managed("row-other", "a2")));
+        String noAgentSpot = launch(spot(Map.of(OwnershipTags.MANAGED_BY, OwnershipTags.MANAGED_BY_VALUE,
+                OwnershipTags.INSTANCE_ID, "row-legacy")));
         String managedOnDemand = launch(onDemand(managed("row-od")));
         String terminatedOnDemand = launch(onDemand(managed("row-od-2")));
         String terminatedSpot = launch(spot(managed("row-spot")));
         clock.advance(Duration.ofSeconds(1));
         test.sim.interruptSpot(untaggedSpot);
+        test.sim.interruptSpot(otherAgentsSpot);
+        test.sim.interruptSpot(noAgentSpot);
         ec2.terminateInstances(r -> r.instanceIds(terminatedOnDemand, terminatedSpot)); // user-initiated reason
 
         InterruptionWatcher.Report report = watcher.pollOnce();
@@ -141,6 +146,7 @@ class InterruptionWatcherTest {
                 .reduce((a, b) -> b).orElseThrow();
         assertThat(filters(describe)).isEqualTo(Map.of(
                 "tag:" + OwnershipTags.MANAGED_BY, Set.of(OwnershipTags.MANAGED_BY_VALUE),
+                "tag:" + OwnershipTags.AGENT_ID, Set.of(AgentTestEnvironment.AGENT_ID),
                 "instance-state-name", Set.of("running", "shutting-down"),
                 "instance-lifecycle", Set.of("spot")));
     }
@@ -243,12 +249,19 @@ class InterruptionWatcherTest {
     private AgentProperties properties(Duration interval) {
         return test.agentProperties()
                 .withApi(new AgentProperties.Api(api.url(), TOKEN, Duration.ofHours(1)))
-                .withInterruptions(AgentProperties.Interruptions.every(interval));
+                .withInterruptions(AgentProperties.Interruptions.every(interval))
+                // The ended-instance report has its own DescribeInstances: off, so calls count this watcher's only.
+                .withEndedInstances(AgentProperties.EndedInstances.off());
     }
 
     private static Map<String, String> managed(String rowId) {
+        return managed(rowId, AgentTestEnvironment.AGENT_ID);
+    }
+
+    private static Map<String, String> managed(String rowId, String agentId) {
         return Map.of(OwnershipTags.MANAGED_BY, OwnershipTags.MANAGED_BY_VALUE, OwnershipTags.INSTANCE_ID, rowId,
-                OwnershipTags.CLIENT_ID, "client-1", OwnershipTags.REQUEST_ID, "req-" + rowId);
+                OwnershipTags.CLIENT_ID, "client-1", OwnershipTags.REQUEST_ID, "req-" + rowId,
+                OwnershipTags.AGENT_ID, agentId);
     }
 
     private static RunInstancesRequest.Builder spot(Map<String, String> tags) {

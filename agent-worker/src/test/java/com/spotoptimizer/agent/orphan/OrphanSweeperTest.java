@@ -53,10 +53,10 @@ class OrphanSweeperTest {
     void sweepTerminatesTaggedInstancesWithoutALiveRowAfterTheGracePeriodAndLeavesLiveOnesAlone() {
         String dead = launch(Map.of(OwnershipTags.MANAGED_BY, OwnershipTags.MANAGED_BY_VALUE,
                 OwnershipTags.INSTANCE_ID, "row-dead", OwnershipTags.CLIENT_ID, "client-1",
-                OwnershipTags.REQUEST_ID, "req-dead"));
+                OwnershipTags.REQUEST_ID, "req-dead", OwnershipTags.AGENT_ID, AgentTestEnvironment.AGENT_ID));
         String live = launch(Map.of(OwnershipTags.MANAGED_BY, OwnershipTags.MANAGED_BY_VALUE,
                 OwnershipTags.INSTANCE_ID, "row-live", OwnershipTags.CLIENT_ID, "client-1",
-                OwnershipTags.REQUEST_ID, "req-live"));
+                OwnershipTags.REQUEST_ID, "req-live", OwnershipTags.AGENT_ID, AgentTestEnvironment.AGENT_ID));
         String foreign = launch(Map.of("team", "someone-else"));
         test.registry.markLive("row-live");
         clock.advance(Duration.ofSeconds(5)); // visible and running

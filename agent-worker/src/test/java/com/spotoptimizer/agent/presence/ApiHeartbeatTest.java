@@ -37,22 +37,17 @@ class ApiHeartbeatTest {
 
     @Test
     void postsTheAgentsHeartbeatWithItsToken() {
-        try (ApiHeartbeat heartbeat = new ApiHeartbeat("demo-agent", api())) {
-            assertThat(heartbeat.beat()).isTrue();
-        }
+        ApiHeartbeat heartbeat = new ApiHeartbeat("demo-agent", api());
+        assertThat(heartbeat.beat()).isTrue();
         assertThat(seen).containsExactly("POST /api/agents/demo-agent/heartbeat Bearer demo-agent-token");
     }
 
     @Test
     void aRefusedHeartbeatIsReportedNotThrown() {
         status.set(401);
-        try (ApiHeartbeat heartbeat = new ApiHeartbeat("demo-agent", api())) {
-            assertThat(heartbeat.beat()).isFalse();
-        }
+        assertThat(new ApiHeartbeat("demo-agent", api()).beat()).isFalse();
         api.stop(0);
-        try (ApiHeartbeat heartbeat = new ApiHeartbeat("demo-agent", api())) {
-            assertThat(heartbeat.beat()).isFalse(); // nobody listening
-        }
+        assertThat(new ApiHeartbeat("demo-agent", api()).beat()).isFalse(); // nobody listening
     }
 
     private AgentProperties.Api api() {

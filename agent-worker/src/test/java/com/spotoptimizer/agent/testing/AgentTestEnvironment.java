@@ -3,6 +3,7 @@ package com.spotoptimizer.agent.testing;
 import static org.awaitility.Awaitility.await;
 
 import com.spotoptimizer.agent.AgentRuntime;
+import com.spotoptimizer.agent.drift.InstanceStateReports;
 import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.ec2sim.Ec2Simulator;
 import com.spotoptimizer.ec2sim.Ec2SimulatorConfig;
@@ -58,6 +59,8 @@ public final class AgentTestEnvironment implements AutoCloseable {
     public static final String SHORT_HEARTBEAT_QUEUE = "short-heartbeat";
     public static final String CLIENT_ID = "client-1";
     public static final Duration POLL = Duration.ofMillis(50);
+    /** How long a termination without an EC2 id keeps looking before it concludes nothing was launched. */
+    public static final Duration CONSISTENCY_WINDOW = Duration.ofSeconds(3);
 
     public final Ec2Simulator sim;
     public final TestWorkflowEnvironment env;
@@ -90,8 +93,14 @@ public final class AgentTestEnvironment implements AutoCloseable {
 
     /** Talks to the simulator, polls every 50 ms, sweeps only when a test asks. */
     public AgentProperties agentProperties() {
-        return AgentProperties.defaults(AGENT_ID)
-                .withEc2(AgentProperties.Ec2.endpoint(sim.endpoint().toString(), "test", "test"))
+        return agentProperties(AGENT_ID);
+    }
+
+    /** {@link #agentProperties()} for another agent id (another task queue, the same EC2 account). */
+    public AgentProperties agentProperties(String agentId) {
+        return AgentProperties.defaults(agentId)
+                .withEc2(AgentProperties.Ec2.endpoint(sim.endpoint().toString(), "test", "test")
+                        .withConsistencyWindow(CONSISTENCY_WINDOW))
                 .withPollInterval(POLL)
                 .withOrphanSweep(new AgentProperties.OrphanSweep(false, null, Duration.ofMinutes(10)))
                 .withControlPlaneTaskQueue(CONTROL_PLANE_QUEUE);
@@ -105,6 +114,13 @@ public final class AgentTestEnvironment implements AutoCloseable {
         return AgentRuntime.builder(properties, client).meterRegistry(meters).clock(clock).build().start();
     }
 
+    /** An agent that reports ended instances to {@code reports} instead of an api. */
+    public AgentRuntime startAgent(AgentProperties properties, MeterRegistry meters, Clock clock,
+                                   InstanceStateReports reports) {
+        return AgentRuntime.builder(properties, client).meterRegistry(meters).clock(clock)
+                .instanceStateReports(reports).build().start();
+    }
+
     public static MeterRegistry meters() {
         return new SimpleMeterRegistry();
     }
@@ -116,8 +132,13 @@ public final class AgentTestEnvironment implements AutoCloseable {
     }
 
     public LaunchInstanceInput launchInput(String instanceType, LaunchSpec spec) {
+        return launchInput(AGENT_ID, instanceType, spec);
+    }
+
+    /** A launch on another agent's queue. */
+    public LaunchInstanceInput launchInput(String agentId, String instanceType, LaunchSpec spec) {
         String instanceId = UUID.randomUUID().toString();
-        return new LaunchInstanceInput(instanceId, CLIENT_ID, AGENT_ID, Transport.TEMPORAL, AGENT_QUEUE,
+        return new LaunchInstanceInput(instanceId, CLIENT_ID, agentId, Transport.TEMPORAL, TaskQueues.forAgent(agentId),
                 "req-" + instanceId.substring(0, 8), "sha256:" + instanceId, instanceType, "primary", spec, "{}",
                 Instant.now(), LaunchTimeouts.CONFIRMATION, LaunchTimeouts.LATE_CONFIRMATION_WINDOW,
                 TerminateTimeouts.CONFIRMATION);
@@ -127,7 +148,7 @@ public final class AgentTestEnvironment implements AutoCloseable {
         LaunchInstanceWorkflow launch = client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(WorkflowIds.launch(input.clientId(), input.requestId()))
                 .setTaskQueue(CONTROL_PLANE_QUEUE)
-                .setTypedSearchAttributes(attributes(input.instanceId(), "launching"))
+                .setTypedSearchAttributes(attributes(input.instanceId(), input.agentId(), "launching"))
                 .build());
         WorkflowClient.start(launch::launch, input);
         return launch;
@@ -155,7 +176,7 @@ public final class AgentTestEnvironment implements AutoCloseable {
                 WorkflowOptions.newBuilder()
                         .setWorkflowId(WorkflowIds.terminate(input.instanceId()))
                         .setTaskQueue(CONTROL_PLANE_QUEUE)
-                        .setTypedSearchAttributes(attributes(input.instanceId(), "terminating"))
+                        .setTypedSearchAttributes(attributes(input.instanceId(), input.agentId(), "terminating"))
                         .build());
         WorkflowClient.start(termination::terminate, input);
         return termination;
@@ -200,11 +221,11 @@ public final class AgentTestEnvironment implements AutoCloseable {
         return gauge == null ? Double.NaN : gauge.value();
     }
 
-    private static io.temporal.common.SearchAttributes attributes(String instanceId, String state) {
+    private static io.temporal.common.SearchAttributes attributes(String instanceId, String agentId, String state) {
         return io.temporal.common.SearchAttributes.newBuilder()
                 .set(SearchAttributes.INSTANCE_ID, instanceId)
                 .set(SearchAttributes.CLIENT_ID, CLIENT_ID)
-                .set(SearchAttributes.AGENT_ID, AGENT_ID)
+                .set(SearchAttributes.AGENT_ID, agentId)
                 .set(SearchAttributes.INSTANCE_STATE, state)
                 .build();
     }

@@ -19,7 +19,8 @@ import java.time.Duration;
 /**
  * A launch workflow whose agent activity has a 2 s heartbeat timeout instead of 30 s, so a test can let
  * an attempt die and watch Temporal run the next one in seconds. It receives the agent's signal by its
- * name ({@code confirmLaunched}), as the real {@code LaunchInstanceWorkflow} does.
+ * name ({@code confirmLaunched}), as the real {@code LaunchInstanceWorkflow} does, and returns once it has the
+ * confirmation and the activity has completed.
  */
 public class ShortHeartbeatLaunchWorkflow implements ShortHeartbeatLaunch {
 
@@ -27,6 +28,7 @@ public class ShortHeartbeatLaunchWorkflow implements ShortHeartbeatLaunch {
 
     private LaunchConfirmation confirmation;
     private String failure;
+    private boolean activitySettled;
 
     @Override
     public LaunchResult launch(LaunchInstanceInput input) {
@@ -47,12 +49,15 @@ public class ShortHeartbeatLaunchWorkflow implements ShortHeartbeatLaunch {
                 input.instanceType(), input.role(), spec,
                 OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
         Async.procedure(agent::launchInstance, command).handle((ignored, error) -> {
+            activitySettled = true;
             if (error != null) {
                 failure = ActivityStubs.nonRetryableReason(error);
             }
             return null;
         });
-        Workflow.await(() -> confirmation != null || failure != null);
+        // Unlike the real workflow it also waits for the activity, so its completion (by attempt >= 2) is in the
+        // history even when a stale attempt's confirmation arrives first.
+        Workflow.await(() -> (confirmation != null && activitySettled) || failure != null);
         return confirmation != null
                 ? new LaunchResult(input.instanceId(), confirmation.ec2InstanceId(), "running_primary", null)
                 : new LaunchResult(input.instanceId(), null, "launch_failed", failure);

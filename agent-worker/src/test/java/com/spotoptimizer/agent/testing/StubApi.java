@@ -21,6 +21,8 @@ public final class StubApi implements AutoCloseable {
     }
 
     public final AtomicInteger emergencyStatus = new AtomicInteger(200);
+    /** The status {@code /instance-state} answers (200 with the api's body, 404 as problem+json, or any other). */
+    public final AtomicInteger instanceStateStatus = new AtomicInteger(200);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
@@ -39,8 +41,13 @@ public final class StubApi implements AutoCloseable {
             requests.add(new Request(exchange.getRequestMethod(), path,
                     exchange.getRequestHeaders().getFirst("Authorization"),
                     exchange.getRequestHeaders().getFirst("Content-Type"), body));
-            int status = path.endsWith("/emergency") ? emergencyStatus.get() : 200;
-            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+            int status = path.endsWith("/emergency") ? emergencyStatus.get()
+                    : path.endsWith("/instance-state") ? instanceStateStatus.get() : 200;
+            String text = !path.endsWith("/instance-state") ? "{}"
+                    : status == 200 ? "{\"instance_id\":\"row-1\",\"ec2_instance_id\":\"i-1\",\"status\":\"terminated\","
+                    + "\"changed\":true}"
+                    : "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":" + status + "}";
+            byte[] answer = text.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
