@@ -13,17 +13,24 @@ import java.time.Duration;
 /** Activity options of the lifecycle workflows, in one place. StartToClose is always set. */
 public final class ActivityStubs {
 
-    /** Lifecycle writes are one short transaction; retry until the database is back. */
+    /**
+     * Lifecycle writes are one short transaction; retry until the database is back. StartToClose is also how
+     * long an attempt taken by a replica that then died blocks its workflow: 10 s, not 30.
+     */
     private static final ActivityOptions LIFECYCLE = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setStartToCloseTimeout(Duration.ofSeconds(10))
             .setRetryOptions(RetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofMillis(200))
                     .setMaximumInterval(Duration.ofSeconds(10))
                     .build())
             .build();
 
-    /** An agent that stops heartbeating is presumed dead; the retry lands on a live agent of that queue. */
-    static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(30);
+    /**
+     * An agent that stops heartbeating is presumed dead; the retry lands on a live agent of that queue. The
+     * agent heartbeats at each watch poll (5 s) or a third of this, whichever is later, so a killed agent's
+     * launch or termination resumes elsewhere within ~11 s (this plus the first retry interval).
+     */
+    static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(10);
 
     private ActivityStubs() {
     }
