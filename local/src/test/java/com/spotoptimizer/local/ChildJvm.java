@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL: no shutdown hook, no graceful hand-back, sockets cut. Its output goes to a file under
  * {@code target/}, read by tests that need to know what it did.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -38,12 +38,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** An api replica on a free loopback port. */
-    static ChildJvm api(String name, List<String> args) {
+    public static ChildJvm api(String name, List<String> args) {
         return start(name, "api", args);
     }
 
     /** An agent-worker process on a free loopback port (its management port). */
-    static ChildJvm agentWorker(String name, List<String> args) {
+    public static ChildJvm agentWorker(String name, List<String> args) {
         return start(name, "agent-worker", args);
     }
 
@@ -68,24 +68,24 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits until {@code /actuator/health} answers 200; fails early if the process exits. */
-    ChildJvm awaitHealthy(Duration atMost) {
+    public ChildJvm awaitHealthy(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -109,7 +109,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL (Process.destroyForcibly on Linux), then waits until the process is gone. */
-    void kill9() {
+    public void kill9() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -122,7 +122,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Everything the process wrote so far. */
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -130,7 +130,7 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    String tail(int lines) {
+    public String tail(int lines) {
         List<String> all = output().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }

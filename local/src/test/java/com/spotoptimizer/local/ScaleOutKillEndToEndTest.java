@@ -75,8 +75,8 @@ class ScaleOutKillEndToEndTest {
                 "--spot.agent.interruptions.enabled=false");
         workers = List.of(ChildJvm.agentWorker("agent-worker-1", workerArgs),
                 ChildJvm.agentWorker("agent-worker-2", workerArgs));
-        replicaB.awaitHealthy(Duration.ofSeconds(120));
-        workers.forEach(w -> w.awaitHealthy(Duration.ofSeconds(120)));
+        replicaB.awaitHealthy(Duration.ofSeconds(180));
+        workers.forEach(w -> w.awaitHealthy(Duration.ofSeconds(180)));
     }
 
     @AfterAll

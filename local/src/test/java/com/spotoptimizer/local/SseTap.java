@@ -9,8 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,16 +21,16 @@ import java.util.regex.Pattern;
  * would (no reconnect of its own: the test decides where to resume). Records every event frame with its
  * id, type and instance id; heartbeats are skipped.
  */
-final class SseTap implements AutoCloseable {
+public final class SseTap implements AutoCloseable {
 
-    record Frame(long id, String type, String instanceId) {
+    public record Frame(long id, String type, String instanceId) {
     }
 
     private static final Pattern INSTANCE_ID = Pattern.compile("\"instance_id\"\\s*:\\s*\"([^\"]+)\"");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final List<Frame> frames = new CopyOnWriteArrayList<>();
+    private final List<Frame> frames = new ArrayList<>();
     private final CountDownLatch open = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread reader;
@@ -49,7 +49,7 @@ final class SseTap implements AutoCloseable {
     }
 
     /** Subscribes from now (no Last-Event-ID), or after {@code lastEventId}; waits for the response headers. */
-    static SseTap open(String baseUrl, Long lastEventId) {
+    public static SseTap open(String baseUrl, Long lastEventId) {
         SseTap tap = new SseTap(baseUrl, lastEventId);
         try {
             if (!tap.open.await(20, TimeUnit.SECONDS)) {
@@ -88,7 +88,10 @@ final class SseTap implements AutoCloseable {
                     } else if (line.isEmpty()) {
                         if (id != null && type != null && !"HEARTBEAT".equals(type)) {
                             Matcher m = INSTANCE_ID.matcher(data == null ? "" : data);
-                            frames.add(new Frame(Long.parseLong(id), type, m.find() ? m.group(1) : null));
+                            Frame frame = new Frame(Long.parseLong(id), type, m.find() ? m.group(1) : null);
+                            synchronized (frames) {
+                                frames.add(frame);
+                            }
                         }
                         id = null;
                         type = null;
@@ -104,26 +107,35 @@ final class SseTap implements AutoCloseable {
         }
     }
 
-    List<Frame> frames() {
-        return List.copyOf(frames);
+    public List<Frame> frames() {
+        synchronized (frames) {
+            return List.copyOf(frames);
+        }
     }
 
-    List<Long> ids() {
-        return frames.stream().map(Frame::id).toList();
+    public int count() {
+        synchronized (frames) {
+            return frames.size();
+        }
+    }
+
+    public List<Long> ids() {
+        return frames().stream().map(Frame::id).toList();
     }
 
     /** The id to resume from: the last one received, or {@code fallback} when none came. */
-    long lastId(long fallback) {
-        List<Frame> all = frames();
-        return all.isEmpty() ? fallback : all.get(all.size() - 1).id();
+    public long lastId(long fallback) {
+        synchronized (frames) {
+            return frames.isEmpty() ? fallback : frames.get(frames.size() - 1).id();
+        }
     }
 
-    boolean hasEnded() {
+    public boolean hasEnded() {
         return ended.getCount() == 0;
     }
 
     /** Waits until the server side is gone (EOF or a reset), as it is when its replica is killed. */
-    void awaitEnd(Duration atMost) {
+    public void awaitEnd(Duration atMost) {
         try {
             if (!ended.await(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("SSE stream still open after " + atMost);
