@@ -3,7 +3,6 @@ package com.spotoptimizer.local;
 import com.spotoptimizer.api.ApiApplication;
 import com.spotoptimizer.ec2sim.Ec2Simulator;
 import com.spotoptimizer.ec2sim.Ec2SimulatorConfig;
-import io.temporal.testserver.TestServer;
 import java.io.Closeable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,10 +50,9 @@ public final class LocalApplication implements Closeable {
         LocalPostgres postgres = LocalPostgres.start(settings);
         parts.push(postgres);
 
-        // Time skipping locked: a local run keeps real time.
-        TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(settings.temporalPort(), true);
-        parts.push(temporal::close);
-        log.info("Started in-process Temporal service port={}", settings.temporalPort());
+        // Real time (a 5-minute timeout takes 5 minutes), and no sticky execution: see InProcessTemporal.
+        InProcessTemporal temporal = InProcessTemporal.start(settings.temporalPort());
+        parts.push(temporal);
 
         ec2 = Ec2Simulator.start(Ec2SimulatorConfig.defaults()
                 .withPort(settings.ec2Port())
@@ -91,6 +89,10 @@ public final class LocalApplication implements Closeable {
 
     public Ec2Simulator ec2() {
         return ec2;
+    }
+
+    public LocalSettings settings() {
+        return settings;
     }
 
     /**

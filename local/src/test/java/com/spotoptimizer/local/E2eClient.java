@@ -30,7 +30,12 @@ final class E2eClient {
     private final WebTestClient http;
 
     E2eClient(LocalStack stack) {
-        this.http = stack.http();
+        this(stack.http());
+    }
+
+    /** The same client on another replica (any API process on the same database). */
+    E2eClient(WebTestClient http) {
+        this.http = http;
     }
 
     /** POST a launch for demo-agent; expects 202 and answers the body. */

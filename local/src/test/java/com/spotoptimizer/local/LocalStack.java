@@ -50,6 +50,11 @@ public final class LocalStack implements AutoCloseable {
         return Integer.parseInt(app.api().getEnvironment().getProperty("local.server.port"));
     }
 
+    /** The in-process Temporal service's port, for workers and replicas in other processes. */
+    public int temporalPort() {
+        return app.settings().temporalPort();
+    }
+
     public WebTestClient http() {
         return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port())
                 .responseTimeout(Duration.ofSeconds(30)).build();

@@ -17,9 +17,10 @@ public final class ActivityStubs {
      * Lifecycle writes are one short transaction. A database outage is ridden out for about two minutes, never
      * forever: after that the workflow records a failure state (or, if even that cannot be written, fails and the
      * row is left for the stuck-state alert and the reconciler). Failures no retry can fix are not retried.
+     * StartToClose is also how long an attempt taken by a replica that then died blocks its workflow: 10 s.
      */
     private static final ActivityOptions LIFECYCLE = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setStartToCloseTimeout(Duration.ofSeconds(10))
             .setScheduleToCloseTimeout(Duration.ofMinutes(2))
             .setRetryOptions(RetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofMillis(200))
@@ -29,8 +30,12 @@ public final class ActivityStubs {
                     .build())
             .build();
 
-    /** An agent that stops heartbeating is presumed dead; the retry lands on a live agent of that queue. */
-    static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(30);
+    /**
+     * An agent that stops heartbeating is presumed dead; the retry lands on a live agent of that queue. The
+     * agent heartbeats at each watch poll (5 s) or a third of this, whichever is later, so a killed agent's
+     * launch or termination resumes elsewhere within ~11 s (this plus the first retry interval).
+     */
+    static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(10);
 
     private ActivityStubs() {
     }
