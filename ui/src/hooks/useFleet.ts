@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { ApiClient, ApiError, describeProblem } from '../api/client';
 import type { Session } from '../api/session';
-import type { LaunchRequest } from '../api/types';
+import { newRequestId } from '../api/requestId';
+import type { FleetEvent, LaunchRequest } from '../api/types';
 import { fleetReducer, initialFleetState, type FleetState } from '../state/fleetReducer';
 import { FleetStream } from '../stream/fleetStream';
 
@@ -11,8 +12,22 @@ export interface LaunchOutcome {
   retryable: boolean;
 }
 
+/** One instance's outcome of a bulk terminate. */
+export interface TerminateResult {
+  instanceId: string;
+  requestId: string;
+  ok: boolean;
+  message: string | null;
+}
+
+export type EventListener = (id: number | null, event: FleetEvent) => void;
+
 export interface Fleet {
   state: FleetState;
+  api: ApiClient;
+  /** Every stream frame, after the reducer has seen it (the detail panel's live timeline). */
+  subscribe: (listener: EventListener) => () => void;
+  terminateMany: (instanceIds: string[]) => Promise<TerminateResult[]>;
   loadError: string | null;
   retryLoad: () => void;
   launch: (request: LaunchRequest) => Promise<LaunchOutcome>;
@@ -35,6 +50,13 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
   unauthorizedRef.current = onUnauthorized;
 
   const api = useMemo(() => new ApiClient({ token: session.token }), [session.token]);
+  const listenersRef = useRef(new Set<EventListener>());
+  const subscribe = useCallback((listener: EventListener) => {
+    listenersRef.current.add(listener);
+    return () => {
+      listenersRef.current.delete(listener);
+    };
+  }, []);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -61,7 +83,10 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
           clientId: session.clientId,
           fromEventId: list.last_event_id,
           getTicket: () => api.ticket(),
-          onEvent: (id, event) => dispatch({ type: 'EVENT_RECEIVED', id, event }),
+          onEvent: (id, event) => {
+            dispatch({ type: 'EVENT_RECEIVED', id, event });
+            for (const listener of listenersRef.current) listener(id, event);
+          },
           onStatus: (status, detail) => dispatch({ type: 'CONNECTION_CHANGED', status, detail }),
           onResync: async () => {
             const fresh = await api.instances();
@@ -125,27 +150,53 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     [api],
   );
 
-  const terminate = useCallback(
-    async (instanceId: string) => {
+  /** One terminate with its own request id; the row shows it in flight and any refusal. */
+  const terminateOne = useCallback(
+    async (instanceId: string, requestId: string): Promise<TerminateResult> => {
       dispatch({ type: 'TERMINATE_REQUESTED', instanceId, at: new Date().toISOString() });
       try {
-        const response = await api.terminate(instanceId);
+        const response = await api.terminate(instanceId, requestId);
         dispatch({ type: 'TERMINATE_ACCEPTED', instanceId, response });
+        return { instanceId, requestId, ok: true, message: null };
       } catch (e) {
         if (isAuthError(e)) unauthorizedRef.current();
-        dispatch({
-          type: 'REQUEST_FAILED',
-          op: 'terminate',
-          instanceId,
-          message: e instanceof ApiError ? describeProblem(e.problem) : 'The terminate request failed.',
-        });
+        const message = e instanceof ApiError ? describeProblem(e.problem) : 'The terminate request failed.';
+        dispatch({ type: 'REQUEST_FAILED', op: 'terminate', instanceId, message });
+        return { instanceId, requestId, ok: false, message };
       }
     },
     [api],
   );
 
+  const terminate = useCallback(
+    async (instanceId: string) => {
+      await terminateOne(instanceId, newRequestId('terminate-'));
+    },
+    [terminateOne],
+  );
+
+  /** Several at once, a few requests in flight at a time; every instance gets its own request id. */
+  const terminateMany = useCallback(
+    async (instanceIds: string[]): Promise<TerminateResult[]> => {
+      const results: TerminateResult[] = new Array(instanceIds.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < instanceIds.length) {
+          const i = next++;
+          results[i] = await terminateOne(instanceIds[i], newRequestId('bulk-'));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(6, instanceIds.length) }, worker));
+      return results;
+    },
+    [terminateOne],
+  );
+
   return {
     state,
+    api,
+    subscribe,
+    terminateMany,
     loadError,
     retryLoad: useCallback(() => setLoadAttempt((n) => n + 1), []),
     launch,
