@@ -2,9 +2,12 @@
 // The page wired end to end against a fake API and a fake EventSource: list + watch, optimistic
 // launch reconciled by the 202 and the events, terminate rolled back by a problem answer.
 
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, configure, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+
+// A busy machine renders the whole app slowly; waiting longer costs nothing when it is fast.
+configure({ asyncUtilTimeout: 15_000 });
 
 class FakeEventSource {
   static all: FakeEventSource[] = [];

@@ -3,9 +3,12 @@
 // and search in the URL (back/forward), 5,000 rows virtualized, keyboard, the instance detail's
 // timeline updating live, and bulk terminate with a failure per instance.
 
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, configure, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+
+// A busy machine renders the whole app slowly; waiting longer costs nothing when it is fast.
+configure({ asyncUtilTimeout: 15_000 });
 
 class FakeEventSource {
   static all: FakeEventSource[] = [];

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { distribution, durationDistributions, fleetSizeSeries, groupAt, LAUNCH_BUCKETS, percentile, segments } from './fleetMetrics';
 import { byKey, card } from './testCards';
 
@@ -74,10 +74,11 @@ describe('fleet size over the last hour', () => {
     }
   });
 
-  it('handles 5,000 instances quickly', () => {
+  it('reads each timestamp once per instance, not once per point (5,000 instances stay cheap)', () => {
     const many = byKey(Array.from({ length: 5000 }, (_, i) => card({ instance_id: `i${i}`, launch_requested_at: iso(-i % 90), launch_confirmed_at: iso((-i % 90) + 1) })));
-    const t0 = performance.now();
-    fleetSizeSeries(many, T(0));
-    expect(performance.now() - t0).toBeLessThan(100);
+    const parse = vi.spyOn(Date, 'parse');
+    const series = fleetSizeSeries(many, T(0));
+    expect(parse.mock.calls.length).toBeLessThanOrEqual(4 * 5000);
+    expect(series.at(-1)!.running).toBe(5000);
   });
 });
