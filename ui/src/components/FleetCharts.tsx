@@ -8,7 +8,8 @@ import { formatDuration } from '../state/format';
 import { STATUS_GROUP_LABELS } from '../state/tableView';
 
 const COLORS = { running: '#15803d', in_progress: '#1d4ed8', failed: '#b91c1c', ended: '#6b7280' } as const;
-const hhmm = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const HHMM = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const hhmm = (ms: number) => HHMM.format(ms);
 
 /**
  * Fleet size by status over the last hour and the launch/termination duration distributions, from

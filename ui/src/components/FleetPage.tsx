@@ -1,9 +1,10 @@
 import { lazy, Suspense, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { Session } from '../api/session';
 import { useFleet } from '../hooks/useFleet';
+import { useRows } from '../hooks/useRows';
 import { useUrlQuery } from '../hooks/useUrlQuery';
 import { canTerminate, instanceLabel } from '../state/selectors';
-import { countByGroup, facets as facetsOf, selectRows, type SortKey } from '../state/tableView';
+import { countByGroup, facets as facetsOf, type SortKey } from '../state/tableView';
 import { ActivityLog } from './ActivityLog';
 import { AgentsPanel } from './AgentsPanel';
 import { BulkBar } from './BulkBar';
@@ -39,9 +40,7 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
   );
   // Under a burst of events the table may lag a frame behind the counts rather than block input.
   const cards = useDeferredValue(state.cards);
-  const filterKey = `${query.groups.join()}|${query.agent}|${query.type}|${query.role}|${query.q}|${query.sort}|${query.dir}`;
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const rows = useMemo(() => selectRows(cards, query), [cards, filterKey]);
+  const rows = useRows(cards, query);
   const counts = useMemo(() => countByGroup(state.cards), [state.cards]);
   const facets = useMemo(() => facetsOf(cards, query), [cards, query.agent, query.type]); // eslint-disable-line react-hooks/exhaustive-deps
   const interrupted = state.connection === 'reconnecting' || state.connection === 'offline';

@@ -302,9 +302,9 @@ const Row = memo(function Row({ card, index, agent, active, selected, open, now,
       <td className="col-agent">
         <AgentIndicator agentId={instance.agent_id} agent={agent} />
       </td>
-      <td className="col-num">{formatAge(instance.launch_requested_at, now) ?? '—'}</td>
-      <td className="col-num">{formatDuration(instance.launch_duration_seconds) ?? '—'}</td>
-      <td className="col-num">{formatDuration(instance.termination_duration_seconds) ?? '—'}</td>
+      <td className="col-num col-age">{formatAge(instance.launch_requested_at, now) ?? '—'}</td>
+      <td className="col-num col-launch">{formatDuration(instance.launch_duration_seconds) ?? '—'}</td>
+      <td className="col-num col-termination">{formatDuration(instance.termination_duration_seconds) ?? '—'}</td>
     </tr>
   );
 });

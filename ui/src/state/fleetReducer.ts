@@ -37,6 +37,9 @@ export function fleetReducer(state: FleetState, action: FleetAction): FleetState
       return agentsLoaded(state, action.agents);
     case 'EVENT_RECEIVED':
       return eventReceived(state, action.id, action.event);
+    case 'EVENTS_RECEIVED':
+      // Any cards object other than the incoming one was made during this batch: no one else holds it.
+      return action.events.reduce((s, e) => eventReceived(s, e.id, e.event, s.cards !== state.cards), state);
     case 'LAUNCH_REQUESTED':
       return launchRequested(state, action.request, action.at);
     case 'LAUNCH_ACCEPTED':
@@ -64,14 +67,14 @@ export function fleetReducer(state: FleetState, action: FleetAction): FleetState
   }
 }
 
-function eventReceived(state: FleetState, id: number | null, event: FleetEvent): FleetState {
+function eventReceived(state: FleetState, id: number | null, event: FleetEvent, ownsCards = false): FleetState {
   // The stream is ordered by id; anything at or below what we applied is a replay or a duplicate.
   if (id !== null && state.lastEventId !== null && id <= state.lastEventId) return state;
   const base: FleetState = id !== null ? { ...state, lastEventId: id } : state;
   const timestamp = event.timestamp ?? null;
 
   if (isInstanceEventType(event.type)) {
-    return applyInstanceEvent(base, id, event.type, event.data as InstanceEventData, timestamp);
+    return applyInstanceEvent(base, id, event.type, event.data as InstanceEventData, timestamp, ownsCards);
   }
   switch (event.type) {
     case 'AGENT_STATUS_CHANGED':

@@ -79,6 +79,8 @@ export type FleetAction =
   | { type: 'RESYNCED'; instances: Instance[]; lastEventId: number }
   | { type: 'AGENTS_LOADED'; agents: Agent[] }
   | { type: 'EVENT_RECEIVED'; id: number | null; event: FleetEvent }
+  /** Several stream frames applied in one go (the page batches bursts into one render). */
+  | { type: 'EVENTS_RECEIVED'; events: { id: number | null; event: FleetEvent }[] }
   | { type: 'LAUNCH_REQUESTED'; request: LaunchRequest; at: string }
   | { type: 'LAUNCH_ACCEPTED'; requestId: string; response: LaunchResponse }
   | { type: 'TERMINATE_REQUESTED'; instanceId: string; at: string }

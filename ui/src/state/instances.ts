@@ -65,15 +65,20 @@ const TERMINATE_OUTCOMES: ReadonlySet<InstanceEventType> = new Set([
   'INSTANCE_TERMINATION_TIMED_OUT',
 ]);
 
+/**
+ * `ownsCards`: `state.cards` was copied earlier in the same batch and may be changed in place (copying
+ * 5,000 entries once per event was the page's largest cost under a burst of events).
+ */
 export function applyInstanceEvent(
   state: FleetState,
   id: number | null,
   type: InstanceEventType,
   data: InstanceEventData,
   timestamp: string | null,
+  ownsCards = false,
 ): FleetState {
   if (!data) return state;
-  const cards = { ...state.cards };
+  const cards = ownsCards ? state.cards : { ...state.cards };
   let existing = findCard(cards, data);
   // Our own launch seen on the stream before its 202 came back: it becomes the real card.
   if (!existing && data.request_id) {

@@ -9,6 +9,7 @@ import {
   serializeQuery,
   statusGroup,
   type TableQuery,
+  updateRows,
 } from './tableView';
 import { byKey, card } from './testCards';
 
@@ -99,4 +100,37 @@ it('formats ages', () => {
   expect(formatAge('2025-01-01T09:58:00Z', now)).toBe('2 h 02 min');
   expect(formatAge('2024-12-30T10:00:00Z', now)).toBe('2 d 2 h');
   expect(formatAge(null, now)).toBeNull();
+});
+
+describe('incremental rows', () => {
+  it('equal a full filter and sort after each change, for every sort key and direction', () => {
+    let cards = fleet;
+    const queries = (['status', 'instance', 'role', 'type', 'agent', 'age', 'launch', 'termination'] as const).flatMap((sort) =>
+      (['asc', 'desc'] as const).map((dir) => q({ sort, dir })),
+    );
+    queries.push(q({ groups: ['running', 'in_progress'] }), q({ q: 'i-0' }));
+    const rows = queries.map((query) => selectRows(cards, query));
+    const changes = [
+      { ...cards, a: card({ ...cards.a.instance, status: 'terminating', version: 2 }) },
+      { ...cards, f: card({ instance_id: 'f', ec2_instance_id: 'i-0fff', status: 'launching', launch_requested_at: '2025-01-01T10:02:00Z' }) },
+      (() => {
+        const { b: _gone, ...rest } = cards;
+        return rest;
+      })(),
+      { ...cards, d: card({ ...cards.d.instance, launch_duration_seconds: 999, termination_duration_seconds: 3 }) },
+    ];
+    for (const next of changes) {
+      queries.forEach((query, i) => {
+        const incremental = updateRows(rows[i], cards, next, query);
+        expect(incremental.map((c) => c.key)).toEqual(selectRows(next, query).map((c) => c.key));
+        rows[i] = incremental;
+      });
+      cards = next;
+    }
+  });
+
+  it('returns the same array when nothing changed', () => {
+    const rows = selectRows(fleet, q());
+    expect(updateRows(rows, fleet, { ...fleet }, q())).toBe(rows);
+  });
 });

@@ -171,10 +171,7 @@ export function selectRows(cards: Record<string, Card>, query: TableQuery): Card
   for (const card of Object.values(cards)) {
     if (matchesFilters(card, query)) rows.push({ card, v: sortValue(card, query.sort) });
   }
-  rows.sort((x, y) => {
-    if (x.card.optimistic !== y.card.optimistic) return x.card.optimistic ? -1 : 1;
-    return compare(x.v, y.v, query.dir) || x.card.key.localeCompare(y.card.key);
-  });
+  rows.sort((x, y) => rowOrder(x.card, x.v, y.card, y.v, query.dir));
   return rows.map((r) => r.card);
 }
 
@@ -216,4 +213,51 @@ export function formatAge(iso: string | null | undefined, now: number): string |
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   if (s < 86400) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
   return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+/**
+ * The same rows as `selectRows(next, query)`, computed from the previous result when only a few
+ * instances changed (the stream's usual case): each changed card leaves its old place and is put
+ * in its new one by binary search, instead of filtering and sorting all of them again.
+ */
+export function updateRows(
+  previousRows: Card[],
+  previousCards: Record<string, Card>,
+  nextCards: Record<string, Card>,
+  query: TableQuery,
+): Card[] {
+  const changed: string[] = [];
+  for (const key in nextCards) if (nextCards[key] !== previousCards[key]) changed.push(key);
+  for (const key in previousCards) if (!(key in nextCards)) changed.push(key);
+  if (changed.length === 0) return previousRows;
+  // Many changes (a re-list): sorting everything is as cheap and simpler.
+  if (changed.length > 64) return selectRows(nextCards, query);
+  const rows = previousRows.slice();
+  for (const key of changed) {
+    const old = previousCards[key];
+    if (old) {
+      const i = rows.indexOf(old);
+      if (i >= 0) rows.splice(i, 1);
+    }
+    const card = nextCards[key];
+    if (card && matchesFilters(card, query)) rows.splice(insertionIndex(rows, card, query), 0, card);
+  }
+  return rows;
+}
+
+function rowOrder(a: Card, av: Key | null, b: Card, bv: Key | null, dir: SortDir): number {
+  if (a.optimistic !== b.optimistic) return a.optimistic ? -1 : 1;
+  return compare(av, bv, dir) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+function insertionIndex(rows: Card[], card: Card, query: TableQuery): number {
+  const v = sortValue(card, query.sort);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rowOrder(rows[mid], sortValue(rows[mid], query.sort), card, v, query.dir) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
