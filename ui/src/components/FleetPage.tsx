@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { Session } from '../api/session';
 import { useFleet } from '../hooks/useFleet';
 import { useRows } from '../hooks/useRows';
@@ -43,6 +43,14 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
   const rows = useRows(cards, query);
   const counts = useMemo(() => countByGroup(state.cards), [state.cards]);
   const facets = useMemo(() => facetsOf(cards, query), [cards, query.agent, query.type]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The plots (and their chunk) come once the table is on screen and the page is idle.
+  const [plots, setPlots] = useState(false);
+  useEffect(() => {
+    if (!state.loaded || plots) return;
+    const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
+    if (w.requestIdleCallback) w.requestIdleCallback(() => setPlots(true), { timeout: 3000 });
+    else setTimeout(() => setPlots(true), 500);
+  }, [state.loaded, plots]);
   const interrupted = state.connection === 'reconnecting' || state.connection === 'offline';
 
   const liveSelected = useMemo(() => [...selected].filter((id) => state.cards[id]), [selected, state.cards]);
@@ -198,9 +206,13 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
             </>
           )}
 
-          <Suspense fallback={<p className="muted">Loading the plots…</p>}>
-            <FleetCharts cards={state.cards} />
-          </Suspense>
+          {plots ? (
+            <Suspense fallback={<p className="muted">Loading the plots…</p>}>
+              <FleetCharts cards={state.cards} />
+            </Suspense>
+          ) : (
+            <p className="muted">Loading the plots…</p>
+          )}
           <ActivityLog entries={state.activity} />
         </section>
 
