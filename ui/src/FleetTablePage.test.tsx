@@ -195,7 +195,7 @@ describe('table view', () => {
 describe('instance detail', () => {
   it('opens from the row, explains a timed-out launch, and adds live events to its timeline', async () => {
     const es = await renderPage();
-    fireEvent.click(within(table().querySelector<HTMLElement>('tr[data-instance-id="inst-2"]')!).getByText('EC2 id pending'));
+    fireEvent.click(within(table().querySelector<HTMLElement>('tr[data-instance-id="inst-2"]')!).getByText('inst-2…'));
     expect(window.location.search).toBe('?open=inst-2');
     const panel = await screen.findByRole('complementary', { name: 'inst-2' });
     await within(panel).findByRole('list', { name: 'History of inst-2' });

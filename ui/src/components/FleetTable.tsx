@@ -289,7 +289,13 @@ const Row = memo(function Row({ card, index, agent, active, selected, open, now,
               onOpen(id);
             }}
           >
-            <code className="row__ec2">{instance.ec2_instance_id ?? 'EC2 id pending'}</code>
+            {instance.ec2_instance_id ? (
+              <code className="row__ec2">{instance.ec2_instance_id}</code>
+            ) : (
+              <code className="row__id" title={`${id} (no EC2 id yet)`}>
+                {id.slice(0, 13)}…
+              </code>
+            )}
           </a>
         ) : (
           <span className="muted">assigning…</span>
