@@ -122,7 +122,7 @@ describe('table view', () => {
     expect(countButton('failed').getAttribute('aria-pressed')).toBe('true');
 
     fireEvent.click(countButton('failed'));
-    fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'm5.large' } });
+    fireEvent.change(screen.getByLabelText('Type filter'), { target: { value: 'm5.large' } });
     expect(rowIds()).toEqual(['inst-3']);
     expect(window.location.search).toBe('?type=m5.large');
 
@@ -152,8 +152,8 @@ describe('table view', () => {
     window.history.replaceState(null, '', '/?role=replica&sort=type&dir=desc');
     await renderPage();
     expect(rowIds()).toEqual(['inst-3']);
-    expect((screen.getByLabelText('Role') as HTMLSelectElement).value).toBe('replica');
-    fireEvent.change(screen.getByLabelText('Role'), { target: { value: '' } });
+    expect((screen.getByLabelText('Role filter') as HTMLSelectElement).value).toBe('replica');
+    fireEvent.change(screen.getByLabelText('Role filter'), { target: { value: '' } });
     const typeHeader = screen.getByRole('columnheader', { name: /Type/ });
     expect(typeHeader.getAttribute('aria-sort')).toBe('descending');
     expect(rowIds()[0]).toBe('inst-1'); // t3.micro > m5.large, descending; then by key

@@ -71,7 +71,7 @@ export function FleetFilters({ query, counts, facets, shown, onChange }: Props) 
           />
         </div>
         <div className="filters__field">
-          <label htmlFor={ids.agent}>Agent</label>
+          <label htmlFor={ids.agent}>Agent filter</label>
           <select id={ids.agent} className="input" value={query.agent ?? ''} onChange={(e) => onChange({ agent: e.target.value || null })}>
             <option value="">All agents</option>
             {facets.agents.map((a) => (
@@ -82,7 +82,7 @@ export function FleetFilters({ query, counts, facets, shown, onChange }: Props) 
           </select>
         </div>
         <div className="filters__field">
-          <label htmlFor={ids.type}>Type</label>
+          <label htmlFor={ids.type}>Type filter</label>
           <select id={ids.type} className="input" value={query.type ?? ''} onChange={(e) => onChange({ type: e.target.value || null })}>
             <option value="">All types</option>
             {facets.types.map((t) => (
@@ -93,7 +93,7 @@ export function FleetFilters({ query, counts, facets, shown, onChange }: Props) 
           </select>
         </div>
         <div className="filters__field">
-          <label htmlFor={ids.role}>Role</label>
+          <label htmlFor={ids.role}>Role filter</label>
           <select
             id={ids.role}
             className="input"
