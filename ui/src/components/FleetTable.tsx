@@ -26,9 +26,9 @@ const COLUMNS: Column[] = [
   { key: 'role', label: 'Role', className: 'col-role' },
   { key: 'type', label: 'Type', className: 'col-type' },
   { key: 'agent', label: 'Agent', className: 'col-agent' },
-  { key: 'age', label: 'Age', className: 'col-num' },
-  { key: 'launch', label: 'Launch', className: 'col-num' },
-  { key: 'termination', label: 'Termination', className: 'col-num' },
+  { key: 'age', label: 'Age', className: 'col-num col-age' },
+  { key: 'launch', label: 'Launch', className: 'col-num col-launch' },
+  { key: 'termination', label: 'Termination', className: 'col-num col-termination' },
 ];
 
 interface Props {
