@@ -101,7 +101,7 @@ const cards = () => within(screen.getByRole('list', { name: 'Instances' })).getA
 describe('fleet page', () => {
   it('lists, watches one stream, launches optimistically and rolls back a refused terminate', async () => {
     render(<App />);
-    expect(await screen.findByText('launched in 12.3 s', {}, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByText('launched in 12.3 s', {}, { timeout: 15_000 })).toBeTruthy();
 
     // One stream for the page, authorised by a ticket, resuming from the list position.
     await act(async () => {});
@@ -172,7 +172,7 @@ describe('fleet page', () => {
 
   it('reconnects with a fresh ticket from the last processed event after an error', async () => {
     render(<App />);
-    await screen.findByText('launched in 12.3 s', {}, { timeout: 5000 });
+    await screen.findByText('launched in 12.3 s', {}, { timeout: 15_000 });
     await act(async () => {});
     const es = FakeEventSource.all[0];
     act(() => es.onopen?.(new Event('open')));

@@ -94,7 +94,7 @@ const countButton = (group: string) => document.querySelector<HTMLButtonElement>
 
 async function renderPage() {
   render(<App />);
-  await screen.findByRole('table', { name: 'Instances' }, { timeout: 5000 });
+  await screen.findByRole('table', { name: 'Instances' }, { timeout: 15_000 });
   await act(async () => {});
   const es = FakeEventSource.all[0];
   act(() => es.onopen?.(new Event('open')));

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Session } from '../api/session';
 import { useFleet } from '../hooks/useFleet';
 import { useRows } from '../hooks/useRows';
@@ -38,8 +38,9 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
     () => Object.values(state.agents).sort((a, b) => (a.name || a.agent_id).localeCompare(b.name || b.agent_id)),
     [state.agents],
   );
-  // Under a burst of events the table may lag a frame behind the counts rather than block input.
-  const cards = useDeferredValue(state.cards);
+  // Stream frames arrive in batches (useFleet), so the table follows every render; a deferred value
+  // here starved under a steady stream on a busy machine (the rows lagged the counts for seconds).
+  const cards = state.cards;
   const rows = useRows(cards, query);
   const counts = useMemo(() => countByGroup(state.cards), [state.cards]);
   const facets = useMemo(() => facetsOf(cards, query), [cards, query.agent, query.type]); // eslint-disable-line react-hooks/exhaustive-deps
