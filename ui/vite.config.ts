@@ -24,5 +24,7 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // The page tests render the whole app in jsdom; on a busy CI machine they need more than 5 s.
+    testTimeout: 30_000,
   },
 });

@@ -9,21 +9,29 @@
 // The page is loaded through a small HTTP proxy in this process, so the test can cut the page's SSE
 // connection at the TCP level (the browser sees the connection drop, exactly as when a server or a load
 // balancer goes away) and refuse new stream connections for a while. What it proves:
-//   1. sign in; launch from the form; the card shows a spinner while launching, then "Running" with
-//      "launched in N s"; terminate (Terminate → Confirm terminate) shows "Terminating…", then
-//      "Terminated" with "terminated in N s";
+//   1. sign in; launch from the form; the table row shows a spinner while launching, then "Running" with
+//      its launch duration; open the row's detail (keyboard: Tab to the table, Enter), whose timeline
+//      shows the history; terminate there (Terminate → Confirm terminate): the row shows "Terminating…",
+//      then "Terminated" with its duration, and the open timeline gains both events live;
 //   2. kill the stream while a launch is in flight; while it is down the launch is confirmed, another
 //      instance is launched and the first one terminated (through the API); the page shows
 //      "Reconnecting…" and does not change; once the stream may connect again the page goes back to
 //      "Live" and shows every missed change — from the stream's replay (Last-Event-ID), not a re-list;
 //   3. nothing missed, nothing twice: the ids of the frames the page received equal those a reference
-//      subscriber (bearer token, never cut) received after the page's starting point, in order.
-// Screenshots: launching, running, reconnecting, recovered (laptop 1280×800) and phone (390×844).
+//      subscriber (bearer token, never cut) received after the page's starting point, in order;
+//   4. status filter and search narrow the rows and live in the URL (back and reload keep them);
+//   5. bulk terminate: two instances selected, one confirmation, both terminated, each with its own
+//      request_id;
+//   6. axe-core finds no serious or critical accessibility violation (table, and detail open).
+// Screenshots: launching, running, reconnecting, recovered (laptop 1280×800), phone (390×844), detail, filtered.
 
 import { chromium } from 'playwright-core';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const BASE = (process.env.SPOT_BASE_URL ?? '').replace(/\/$/, '');
 const TOKEN = process.env.SPOT_CLIENT_TOKEN ?? 'demo-client-token';
@@ -199,13 +207,13 @@ function recordEventSources(types) {
   };
 }
 
-// Records every status each card shows (and whether its badge has a spinner), so short-lived states
-// (launching, terminating) are checked without racing the page.
+// Records every status each table row shows (and whether its badge has a spinner), so short-lived
+// states (launching, terminating) are checked without racing the page.
 function recordCardStatuses() {
   const history = [];
   window.__cards = history;
   const note = (el) => {
-    if (!(el instanceof Element) || !el.matches('article.card')) return;
+    if (!(el instanceof Element) || !el.matches('tr.row')) return;
     const entry = {
       instanceId: el.getAttribute('data-instance-id'),
       requestId: el.getAttribute('data-request-id'),
@@ -220,11 +228,24 @@ function recordCardStatuses() {
     for (const m of mutations) {
       if (m.type === 'attributes') note(m.target);
       for (const n of m.addedNodes) {
-        if (n instanceof Element) n.querySelectorAll('article.card').forEach(note);
+        if (n instanceof Element) n.querySelectorAll('tr.row').forEach(note);
         note(n);
       }
     }
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'data-instance-id'] });
+}
+
+/** axe-core in the page: the serious and critical violations (WCAG 2.x A/AA and best practices). */
+async function axeViolations(page, label) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  log(`axe (${label}): ${violations.length} violations, ${bad.length} serious/critical` +
+    (violations.length ? ` — ${violations.map((v) => `${v.id}(${v.impact})`).join(', ')}` : ''));
+  return bad;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -280,15 +301,15 @@ async function main() {
       const answered = page.waitForResponse((r) => r.url().endsWith('/api/client/instances/launch'));
       await page.getByRole('button', { name: 'Launch instance' }).click();
       const requestId = JSON.parse((await requestSent).postData()).request_id;
-      const card = page.locator(`article.card[data-request-id="${requestId}"]`);
-      // The card is there at once (optimistic), with a spinner.
+      const card = page.locator(`tr.row[data-request-id="${requestId}"]`);
+      // The row is there at once (optimistic), with a spinner.
       await card.locator('.badge .spinner').waitFor({ state: 'visible', timeout: 5_000 });
-      check((await card.getAttribute('data-status')) === 'launching', 'a new card is launching');
+      check((await card.getAttribute('data-status')) === 'launching', 'a new row is launching');
       await page.screenshot({ path: path.join(SHOTS, '.optimistic.png'), fullPage: true });
       const response = await answered;
       check(response.status() === 202, `launch answered ${response.status()}`);
       const instanceId = (await response.json()).instance_id;
-      return { requestId, instanceId, card: page.locator(`article.card[data-instance-id="${instanceId}"]`) };
+      return { requestId, instanceId, card: page.locator(`tr.row[data-instance-id="${instanceId}"]`) };
     };
 
     const first = await launchThroughForm('t3.micro', 'primary');
@@ -297,32 +318,51 @@ async function main() {
       log(`launching ${first.instanceId}: spinner visible`);
       await shot('fleet-1-launching.png');
     } else {
-      log(`launch of ${first.instanceId} was confirmed before the 202 was read: the screenshot shows the card before it`);
+      log(`launch of ${first.instanceId} was confirmed before the 202 was read: the screenshot shows the row before it`);
       await fs.promises.copyFile(path.join(SHOTS, '.optimistic.png'), path.join(SHOTS, 'fleet-1-launching.png'));
     }
-    await page.locator(`article.card[data-instance-id="${first.instanceId}"][data-status="running_primary"]`).waitFor();
+    await page.locator(`tr.row[data-instance-id="${first.instanceId}"][data-status="running_primary"]`).waitFor();
     const shown = await statusesShown(first.requestId);
     check(shown.some((h) => h.status === 'launching' && h.spinner && h.instanceId === first.instanceId),
-      `the card showed "launching" with a spinner once the server had the instance (${JSON.stringify(shown)})`);
+      `the row showed "launching" with a spinner once the server had the instance (${JSON.stringify(shown)})`);
     check(shown.at(-1).status === 'running_primary' && !shown.at(-1).spinner, 'then "running" without a spinner');
     check((await first.card.locator('.badge .spinner').count()) === 0, 'no spinner once running');
-    const launchedIn = await first.card.locator('.duration').first().textContent();
-    check(/^launched in \d+(\.\d)? s$/.test(launchedIn ?? ''), `launch duration shown (got "${launchedIn}")`);
-    const ec2First = (await first.card.locator('.card__ec2').textContent()).trim();
+    const launchedIn = await first.card.locator('.col-launch').textContent();
+    check(/^\d+(\.\d)? s$/.test(launchedIn ?? ''), `launch duration shown (got "${launchedIn}")`);
+    const ec2First = (await first.card.locator('.row__ec2').textContent()).trim();
     check(/^i-[0-9a-f]{17}$/.test(ec2First), `EC2 id shown (got "${ec2First}")`);
     log(`running as ${ec2First}, "${launchedIn}"`);
     await shot('fleet-2-running.png');
 
-    // --- 3. Terminate: two clicks, spinner, then terminated ----------------------------------------
-    await page.getByRole('button', { name: `Terminate ${ec2First}`, exact: true }).click();
-    await page.getByRole('button', { name: `Confirm terminate ${ec2First}`, exact: true }).click();
-    await page.locator(`article.card[data-instance-id="${first.instanceId}"][data-status="terminated"]`).waitFor();
+    // --- 3. Detail by keyboard, then terminate there: two clicks, spinner, terminated, timeline live ---------
+    await page.locator('tr.row[tabindex="0"]').focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 50 && (await page.evaluate(() => document.activeElement?.getAttribute('data-instance-id'))) !== first.instanceId; i++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    const detail = page.locator(`aside.detail[data-instance-id="${first.instanceId}"]`);
+    await detail.waitFor();
+    check(new URL(page.url()).searchParams.get('open') === first.instanceId, `the URL names the open instance (${page.url()})`);
+    const timelineTypes = () => detail.locator('.timeline__item').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    await detail.locator('.timeline__item[data-type="INSTANCE_RUNNING"]').waitFor();
+    check((await timelineTypes())[0] === 'INSTANCE_LAUNCHING', `the timeline starts with the launch (${await timelineTypes()})`);
+    await shot('fleet-6-detail.png');
+    await detail.getByRole('button', { name: 'Terminate', exact: true }).click();
+    await detail.getByRole('button', { name: 'Confirm terminate', exact: true }).click();
+    await page.locator(`tr.row[data-instance-id="${first.instanceId}"][data-status="terminated"]`).waitFor();
     const ended = (await statusesShown(first.requestId)).map((h) => `${h.status}${h.spinner ? '+spinner' : ''}`);
     check(ended.slice(-2).join(' ') === 'terminating+spinner terminated',
-      `the card went running → terminating (spinner) → terminated (${ended.join(' → ')})`);
-    const terminatedIn = await first.card.locator('.duration', { hasText: 'terminated in' }).textContent();
-    check(/^terminated in \d+(\.\d)? s$/.test(terminatedIn ?? ''), `termination duration shown (got "${terminatedIn}")`);
-    log(`terminated, "${terminatedIn}"`);
+      `the row went running → terminating (spinner) → terminated (${ended.join(' → ')})`);
+    const terminatedIn = await first.card.locator('.col-termination').textContent();
+    check(/^\d+(\.\d)? s$/.test(terminatedIn ?? ''), `termination duration shown (got "${terminatedIn}")`);
+    await detail.locator('.timeline__item[data-type="INSTANCE_TERMINATED"]').waitFor({ timeout: 10_000 });
+    const live = await timelineTypes();
+    check(live.includes('INSTANCE_TERMINATING') && live.at(-1) === 'INSTANCE_TERMINATED',
+      `the open timeline gained the termination live (${live.join(', ')})`);
+    log(`terminated from the detail panel in ${terminatedIn}; its timeline: ${live.join(' → ')}`);
+    await detail.getByRole('button', { name: 'Close instance details' }).click();
+    await detail.waitFor({ state: 'detached' });
 
     // --- 4. Kill the stream mid-launch; changes happen while it is down -------------------------------
     const second = await launchThroughForm('t3.small', 'replica');
@@ -347,7 +387,7 @@ async function main() {
 
     // Nothing of it reached the page: the stream really was down.
     check((await second.card.getAttribute('data-status')) === 'launching', 'the page did not see the missed changes');
-    check((await page.locator(`article.card[data-instance-id="${third.instance_id}"]`).count()) === 0,
+    check((await page.locator(`tr.row[data-instance-id="${third.instance_id}"]`).count()) === 0,
       'the page does not know the instance launched while it was cut off');
     check(['reconnecting', 'offline'].includes(await connection()), 'still not live while the stream is down');
     check(proxy.state.refused >= 1, `the page tried to reconnect while down (${proxy.state.refused} refused)`);
@@ -361,10 +401,10 @@ async function main() {
     const restoredAt = Date.now();
     await page.locator('.pill[data-connection="live"]').waitFor({ timeout: 15_000 });
     log(`live again ${Date.now() - restoredAt} ms after the stream was allowed back`);
-    await page.locator(`article.card[data-instance-id="${second.instanceId}"][data-status="terminated"]`).waitFor({ timeout: 10_000 });
-    const thirdCard = page.locator(`article.card[data-instance-id="${third.instance_id}"][data-status="running_primary"]`);
+    await page.locator(`tr.row[data-instance-id="${second.instanceId}"][data-status="terminated"]`).waitFor({ timeout: 10_000 });
+    const thirdCard = page.locator(`tr.row[data-instance-id="${third.instance_id}"][data-status="running_primary"]`);
     await thirdCard.waitFor({ timeout: 10_000 });
-    check(/^launched in \d/.test((await thirdCard.locator('.duration').first().textContent()) ?? ''), 'replayed launch shows its duration');
+    check(/^\d/.test((await thirdCard.locator('.col-launch').textContent()) ?? ''), 'replayed launch shows its duration');
     check((await page.locator('.banner--connection').count()) === 0, 'the reconnecting banner is gone');
     const activity = await page.locator('.activity__text').allTextContents();
     const mustSee = [
@@ -376,7 +416,7 @@ async function main() {
       check(activity.some((a) => a.startsWith(text)), `activity log has "${text}…" (got ${JSON.stringify(activity)})`);
     }
     check(proxy.state.lists === listsBefore, `recovered from the stream's replay, not a re-list (${proxy.state.lists - listsBefore} re-lists)`);
-    log('every missed change is on the page (cards and activity log)');
+    log('every missed change is on the page (table and activity log)');
 
     // --- 6. Nothing missed, nothing twice --------------------------------------------------------
     await sleep(500); // the reference subscriber is never behind the page, but give it a moment
@@ -401,6 +441,65 @@ async function main() {
 
     await page.locator('.pill[data-connection="live"]').waitFor();
     await shot('fleet-4-recovered-laptop.png');
+
+    // --- 7. Filters and search, kept in the URL ----------------------------------------------------
+    const rowStatuses = () => page.locator('tr.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    await page.locator('.count[data-group="ended"]').click();
+    await page.waitForURL((u) => u.searchParams.get('status') === 'ended');
+    let statuses = await rowStatuses();
+    check(statuses.length >= 2 && statuses.every((st) => st === 'terminated'), `the "ended" filter shows only ended rows (${statuses})`);
+    await shot('fleet-7-filtered.png');
+    await page.goBack();
+    await page.waitForURL((u) => !u.searchParams.has('status'));
+    statuses = await rowStatuses();
+    check(statuses.includes('running_primary'), `back: every status again (${statuses})`);
+    await page.getByLabel('Search', { exact: true }).fill(thirdRunning.ec2_instance_id);
+    await page.waitForURL((u) => u.searchParams.get('q') === thirdRunning.ec2_instance_id);
+    await page.waitForFunction((id) => [...document.querySelectorAll('tr.row')].every((r) => r.getAttribute('data-instance-id') === id), third.instance_id);
+    await page.reload();
+    await page.locator(`tr.row[data-instance-id="${third.instance_id}"]`).waitFor();
+    check((await page.locator('tr.row').count()) === 1, 'after a reload the search still applies');
+    check((await page.getByLabel('Search', { exact: true }).inputValue()) === thirdRunning.ec2_instance_id, 'the search box shows it');
+    await page.getByLabel('Search', { exact: true }).fill('');
+    await page.waitForURL((u) => !u.searchParams.has('q'));
+    await page.locator('.pill[data-connection="live"]').waitFor();
+    log('status filter, back, search and reload keep the URL and the rows in step');
+
+    // --- 8. Bulk terminate: two selected, one confirmation -----------------------------------------
+    const bulkIds = [];
+    for (const type of ['t3.nano', 't3.nano']) {
+      const launched = await api('POST', '/api/client/instances/launch', {
+        agent_id: AGENT, instance_type: type, role: 'primary', request_id: `e2e-bulk-${bulkIds.length}-${Date.now()}`,
+      });
+      bulkIds.push(launched.instance_id);
+    }
+    const bulkEc2 = [];
+    for (const id of bulkIds) bulkEc2.push((await awaitServerStatus(id, 'running_primary')).ec2_instance_id);
+    for (const ec2 of bulkEc2) {
+      await page.locator(`tr.row[data-status="running_primary"] .row__ec2:text-is("${ec2}")`).waitFor();
+      await page.getByLabel(`Select ${ec2}`, { exact: true }).check();
+    }
+    const terminateRequests = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/terminate')) terminateRequests.push(JSON.parse(r.postData() ?? '{}').request_id);
+    });
+    const bulk = page.getByRole('region', { name: 'Bulk actions' });
+    await bulk.getByRole('button', { name: 'Terminate selected' }).click();
+    await bulk.getByRole('button', { name: 'Confirm terminate 2' }).click();
+    await bulk.getByText('2 terminations accepted').waitFor();
+    for (const id of bulkIds) await page.locator(`tr.row[data-instance-id="${id}"][data-status="terminated"]`).waitFor({ timeout: 20_000 });
+    check(terminateRequests.length === 2 && new Set(terminateRequests).size === 2 && terminateRequests.every(Boolean),
+      `one request id per instance (${terminateRequests})`);
+    log(`bulk terminate: ${bulkEc2.join(', ')} terminated with request ids ${terminateRequests.join(', ')}`);
+
+    // --- 9. Accessibility: axe-core on the table, and with the detail panel open --------------------
+    let bad = await axeViolations(page, 'table');
+    await page.locator(`tr.row[data-instance-id="${bulkIds[0]}"] .row__link`).click();
+    await page.locator('aside.detail .timeline__item').first().waitFor();
+    bad = bad.concat(await axeViolations(page, 'detail open'));
+    check(bad.length === 0, `no serious or critical accessibility violations: ${JSON.stringify(bad)}`);
+    await page.getByRole('button', { name: 'Close instance details' }).click();
+
     await page.setViewportSize({ width: 390, height: 844 });
     await sleep(300);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -2,9 +2,12 @@
 // The page wired end to end against a fake API and a fake EventSource: list + watch, optimistic
 // launch reconciled by the 202 and the events, terminate rolled back by a problem answer.
 
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, configure, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+
+// A busy machine renders the whole app slowly; waiting longer costs nothing when it is fast.
+configure({ asyncUtilTimeout: 15_000 });
 
 class FakeEventSource {
   static all: FakeEventSource[] = [];
@@ -58,6 +61,8 @@ beforeEach(() => {
   resolveLaunch = null;
   ticketCount = 0;
   sessionStorage.setItem('spot-optimizer.client-token', 'demo-client-token');
+  // These tests drive the cards view; FleetTable.test.tsx drives the table (the default).
+  window.history.replaceState(null, '', '/?view=cards');
   vi.stubGlobal('EventSource', FakeEventSource);
   vi.stubGlobal(
     'fetch',
@@ -74,7 +79,7 @@ beforeEach(() => {
         launchBodies.push(JSON.parse(String(init?.body)));
         return new Promise<Response>((resolve) => (resolveLaunch = resolve));
       }
-      if (url === '/api/client/instances/inst-1/terminate' && method === 'POST')
+      if (url.startsWith('/api/client/instances/inst-1/terminate') && method === 'POST')
         return json(
           { type: 'about:blank', title: 'Conflict', status: 409, detail: 'transition not allowed' },
           409,
@@ -96,7 +101,7 @@ const cards = () => within(screen.getByRole('list', { name: 'Instances' })).getA
 describe('fleet page', () => {
   it('lists, watches one stream, launches optimistically and rolls back a refused terminate', async () => {
     render(<App />);
-    expect(await screen.findByText('launched in 12.3 s')).toBeTruthy();
+    expect(await screen.findByText('launched in 12.3 s', {}, { timeout: 15_000 })).toBeTruthy();
 
     // One stream for the page, authorised by a ticket, resuming from the list position.
     await act(async () => {});
@@ -167,7 +172,7 @@ describe('fleet page', () => {
 
   it('reconnects with a fresh ticket from the last processed event after an error', async () => {
     render(<App />);
-    await screen.findByText('launched in 12.3 s');
+    await screen.findByText('launched in 12.3 s', {}, { timeout: 15_000 });
     await act(async () => {});
     const es = FakeEventSource.all[0];
     act(() => es.onopen?.(new Event('open')));

@@ -8,6 +8,7 @@ import type {
   TerminateResponse,
   Ticket,
 } from './types';
+import type { HistoryEntry } from '../state/timeline';
 
 /**
  * An HTTP failure. `problem` is the RFC 9457 body when the server sent one, otherwise a problem
@@ -67,10 +68,22 @@ export class ApiClient {
     return this.request<LaunchResponse>('POST', '/api/client/instances/launch', body);
   }
 
-  terminate(instanceId: string): Promise<TerminateResponse> {
+  /** With a request id the server answers a repeat of the same request with the same result. */
+  terminate(instanceId: string, requestId?: string): Promise<TerminateResponse> {
     return this.request<TerminateResponse>(
       'POST',
       `/api/client/instances/${encodeURIComponent(instanceId)}/terminate`,
+      requestId ? { request_id: requestId } : undefined,
+    );
+  }
+
+  /** The instance's history from the event log, oldest first. */
+  history(instanceId: string, signal?: AbortSignal): Promise<HistoryEntry[]> {
+    return this.request<HistoryEntry[]>(
+      'GET',
+      `/api/client/instances/${encodeURIComponent(instanceId)}/events`,
+      undefined,
+      signal,
     );
   }
 

@@ -10,7 +10,8 @@ export function ActivityLog({ entries }: { entries: ActivityEntry[] }) {
       {entries.length === 0 ? (
         <p className="muted">Events appear here as they stream in.</p>
       ) : (
-        <ol className="activity">
+        // Scrollable, so reachable by keyboard (Tab, then the arrow keys scroll it).
+        <ol className="activity" tabIndex={0} aria-labelledby="activity-title">
           {entries.map((e) => (
             <li key={e.id} className={`activity__item activity__item--${e.tone}`}>
               <span className="activity__time">{shortTime(e.timestamp) ?? ''}</span>

@@ -1,12 +1,19 @@
-import { useId, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Session } from '../api/session';
 import { useFleet } from '../hooks/useFleet';
-import { selectCards, selectCounts } from '../state/fleetReducer';
+import { useRows } from '../hooks/useRows';
+import { useUrlQuery } from '../hooks/useUrlQuery';
+import { canTerminate, instanceLabel } from '../state/selectors';
+import { countByGroup, facets as facetsOf, type SortKey } from '../state/tableView';
 import { ActivityLog } from './ActivityLog';
 import { AgentsPanel } from './AgentsPanel';
+import { BulkBar } from './BulkBar';
 import { ConnectionPill } from './ConnectionPill';
 import { EmergencyBanners } from './EmergencyBanners';
+import { FleetFilters } from './FleetFilters';
+import { FleetTable } from './FleetTable';
 import { InstanceCard } from './InstanceCard';
+import { InstanceDetail } from './InstanceDetail';
 import { LaunchForm } from './LaunchForm';
 
 interface Props {
@@ -15,19 +22,68 @@ interface Props {
   onUnauthorized: () => void;
 }
 
+/** The cards view is for a handful of instances; past this many it shows the first ones only. */
+const CARD_LIMIT = 200;
+
+// The plots bring a charting library: loaded after the table, so the first render does not wait for it.
+const FleetCharts = lazy(() => import('./FleetCharts').then((m) => ({ default: m.FleetCharts })));
+
 export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
   const fleet = useFleet(session, onUnauthorized);
   const { state } = fleet;
-  const [showEnded, setShowEnded] = useState(true);
-  const toggleId = useId();
+  const [query, setQuery] = useUrlQuery();
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
 
   const agents = useMemo(
     () => Object.values(state.agents).sort((a, b) => (a.name || a.agent_id).localeCompare(b.name || b.agent_id)),
     [state.agents],
   );
-  const cards = useMemo(() => selectCards(state, { showEnded }), [state, showEnded]);
-  const counts = useMemo(() => selectCounts(state), [state]);
+  // Stream frames arrive in batches (useFleet), so the table follows every render; a deferred value
+  // here starved under a steady stream on a busy machine (the rows lagged the counts for seconds).
+  const cards = state.cards;
+  const rows = useRows(cards, query);
+  const counts = useMemo(() => countByGroup(state.cards), [state.cards]);
+  const facets = useMemo(() => facetsOf(cards, query), [cards, query.agent, query.type]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The plots (and their chunk) come once the table is on screen and the page is idle.
+  const [plots, setPlots] = useState(false);
+  useEffect(() => {
+    if (!state.loaded || plots) return;
+    const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
+    if (w.requestIdleCallback) w.requestIdleCallback(() => setPlots(true), { timeout: 3000 });
+    else setTimeout(() => setPlots(true), 500);
+  }, [state.loaded, plots]);
   const interrupted = state.connection === 'reconnecting' || state.connection === 'offline';
+
+  const liveSelected = useMemo(() => [...selected].filter((id) => state.cards[id]), [selected, state.cards]);
+  const terminable = useMemo(() => liveSelected.filter((id) => canTerminate(state.cards[id])), [liveSelected, state.cards]);
+
+  const onSort = useCallback(
+    (key: SortKey) => setQuery({ sort: key, dir: query.sort === key && query.dir === 'asc' ? 'desc' : 'asc' }),
+    [query.sort, query.dir, setQuery],
+  );
+  const onOpen = useCallback((instanceId: string) => setQuery({ open: instanceId }), [setQuery]);
+  const onClose = useCallback(() => setQuery({ open: null }), [setQuery]);
+  const onToggle = useCallback(
+    (instanceId: string) =>
+      setSelected((s) => {
+        const next = new Set(s);
+        if (next.has(instanceId)) next.delete(instanceId);
+        else next.add(instanceId);
+        return next;
+      }),
+    [],
+  );
+  const onToggleAll = useCallback(
+    (select: boolean) => setSelected(select ? new Set(rows.filter((r) => r.instance.instance_id).map((r) => r.instance.instance_id)) : new Set()),
+    [rows],
+  );
+  const clearSelection = useCallback(() => setSelected(new Set()), []);
+  const labelOf = useCallback(
+    (id: string) => (state.cards[id] ? instanceLabel(state.cards[id].instance) : id),
+    [state.cards],
+  );
+
+  const openCard = query.open ? state.cards[query.open] ?? Object.values(state.cards).find((c) => c.instance.ec2_instance_id === query.open) : undefined;
 
   return (
     <>
@@ -40,6 +96,9 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
             Spot Optimizer
           </div>
           <div className="topbar__right">
+            <a className="topbar__link" href="/swagger-ui.html">
+              API docs
+            </a>
             <ConnectionPill status={state.connection} detail={state.connectionDetail} />
             <span className="topbar__client" title={session.clientId}>
               {session.name}
@@ -69,7 +128,7 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
 
       <EmergencyBanners banners={state.banners} onDismiss={fleet.dismissBanner} />
 
-      <main className="layout" id="main">
+      <main className={`layout${query.open ? ' layout--detail' : ''}`} id="main">
         <div className="layout__side">
           <LaunchForm
             agents={agents}
@@ -82,28 +141,18 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
 
         <section className="layout__main" aria-labelledby="fleet-title">
           <div className="fleet-head">
-            <h1 className="fleet-head__title" id="fleet-title">
+            <h1 className="fleet-head__title" id="fleet-title" tabIndex={-1}>
               Fleet
             </h1>
-            <ul className="counts" aria-label="Fleet summary">
-              <li>
-                <strong>{counts.running}</strong> running
-              </li>
-              <li>
-                <strong>{counts.busy}</strong> in progress
-              </li>
-              <li className={counts.failed ? 'counts--danger' : undefined}>
-                <strong>{counts.failed}</strong> failed
-              </li>
-              <li>
-                <strong>{counts.ended}</strong> terminated
-              </li>
-            </ul>
-            <label className="toggle" htmlFor={toggleId}>
-              <input id={toggleId} type="checkbox" checked={showEnded} onChange={(e) => setShowEnded(e.target.checked)} />
-              Show ended instances
-            </label>
           </div>
+          <FleetFilters query={query} counts={counts} facets={facets} shown={rows.length} onChange={setQuery} />
+          <BulkBar
+            terminable={terminable}
+            selectedCount={liveSelected.length}
+            labelOf={labelOf}
+            onTerminate={fleet.terminateMany}
+            onClear={clearSelection}
+          />
 
           {fleet.loadError ? (
             <div className="notice notice--danger" role="alert">
@@ -116,30 +165,70 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
             <p className="muted loading">
               <span className="spinner" aria-hidden="true" /> Loading the fleet…
             </p>
-          ) : cards.length === 0 ? (
+          ) : rows.length === 0 ? (
             <div className="empty">
               <p>
-                <strong>No instances{showEnded ? '' : ' running'}.</strong> Launch one with the form; its card
-                appears here at once and follows every state change live.
+                <strong>{counts.total === 0 ? 'No instances.' : 'No instance matches these filters.'}</strong>{' '}
+                {counts.total === 0
+                  ? 'Launch one with the form; it appears here at once and follows every state change live.'
+                  : 'Change or clear the filters to see more.'}
               </p>
             </div>
+          ) : query.view === 'table' ? (
+            <FleetTable
+              rows={rows}
+              agents={state.agents}
+              query={query}
+              selected={selected}
+              onSort={onSort}
+              onOpen={onOpen}
+              onToggle={onToggle}
+              onToggleAll={onToggleAll}
+            />
           ) : (
-            <ul className="cards" role="list" aria-label="Instances">
-              {cards.map((card) => (
-                <li key={card.key}>
-                  <InstanceCard
-                    card={card}
-                    agent={state.agents[card.instance.agent_id]}
-                    onTerminate={fleet.terminate}
-                    onDismissError={fleet.dismissCardError}
-                  />
-                </li>
-              ))}
-            </ul>
+            <>
+              {rows.length > CARD_LIMIT && (
+                <p className="muted">
+                  Showing the first {CARD_LIMIT} of {rows.length}; the table view shows them all.
+                </p>
+              )}
+              <ul className="cards" role="list" aria-label="Instances">
+                {rows.slice(0, CARD_LIMIT).map((card) => (
+                  <li key={card.key}>
+                    <InstanceCard
+                      card={card}
+                      agent={state.agents[card.instance.agent_id]}
+                      onTerminate={fleet.terminate}
+                      onDismissError={fleet.dismissCardError}
+                    />
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
 
+          {plots ? (
+            <Suspense fallback={<p className="muted">Loading the plots…</p>}>
+              <FleetCharts cards={state.cards} />
+            </Suspense>
+          ) : (
+            <p className="muted">Loading the plots…</p>
+          )}
           <ActivityLog entries={state.activity} />
         </section>
+
+        {query.open && (
+          <InstanceDetail
+            key={query.open}
+            instanceId={openCard?.instance.instance_id || query.open}
+            card={openCard}
+            agent={openCard ? state.agents[openCard.instance.agent_id] : undefined}
+            api={fleet.api}
+            subscribe={fleet.subscribe}
+            onClose={onClose}
+            onTerminate={fleet.terminate}
+          />
+        )}
       </main>
 
       <div className="visually-hidden" aria-live="polite" aria-atomic="true" role="status">

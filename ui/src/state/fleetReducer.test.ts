@@ -386,3 +386,24 @@ describe('durations', () => {
     expect(formatDuration(state.cards['inst-1'].instance.launch_duration_seconds)).toBe('12.3 s');
   });
 });
+
+describe('fleetReducer: a batch of events', () => {
+  it('ends where the same events one by one end, and leaves the earlier state untouched', () => {
+    const start = listed([instance(), instance({ instance_id: 'inst-2', request_id: 'req-2', status: 'running_primary', version: 2 })]);
+    const snapshot = JSON.stringify(start);
+    const events = [
+      running(11, 2),
+      instanceEvent(12, 'INSTANCE_TERMINATING', { status: 'terminating', ec2_instance_id: 'i-0abc', version: 3 }),
+      running(11, 2), // a duplicate inside the batch
+      instanceEvent(13, 'INSTANCE_LAUNCHING', { instance_id: 'inst-3', request_id: 'req-3', status: 'launching', version: 1 }),
+      instanceEvent(14, 'INSTANCE_TERMINATED', { status: 'terminated', ec2_instance_id: 'i-0abc', termination_duration_seconds: 4, version: 4 }),
+    ] as Extract<FleetAction, { type: 'EVENT_RECEIVED' }>[];
+    const oneByOne = reduce(start, ...events);
+    const batched = fleetReducer(start, { type: 'EVENTS_RECEIVED', events: events.map(({ id, event }) => ({ id, event })) });
+    expect(batched.cards).toEqual(oneByOne.cards);
+    expect(batched.lastEventId).toBe(14);
+    expect(batched.activity.map((a) => a.text)).toEqual(oneByOne.activity.map((a) => a.text));
+    expect(JSON.stringify(start)).toBe(snapshot);
+    expect(batched.cards).not.toBe(start.cards);
+  });
+});

@@ -85,9 +85,12 @@ export function lifecycleRank(status: InstanceStatus | string): number {
   }
 }
 
+// One formatter for the page: building one per call (toLocaleTimeString) costs far more than formatting.
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 export function shortTime(iso: string | null | undefined): string | null {
   if (!iso) return null;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return null;
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return TIME.format(d);
 }

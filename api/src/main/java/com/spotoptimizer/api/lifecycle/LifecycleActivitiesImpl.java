@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
 public class LifecycleActivitiesImpl implements LifecycleActivities {
 
     private static final Logger log = LoggerFactory.getLogger(LifecycleActivitiesImpl.class);
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(25);
+    /** Below the activity's 10 s StartToClose, so an attempt gives up before Temporal times it out. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(8);
 
     private final InstanceTransitions transitions;
     private final LifecycleMetrics metrics;

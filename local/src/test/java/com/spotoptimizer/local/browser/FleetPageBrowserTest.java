@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fleet page in a real headless Chromium against the whole local all-in-one: sign in, launch (the
- * spinner), running with its duration, terminate, terminated; then the SSE stream is cut mid-launch and
- * the page must come back live with every missed change and nothing twice. The browser side is
+ * table row's spinner), running with its duration, the instance's detail timeline opened by keyboard,
+ * terminate there (the timeline grows live), terminated; then the SSE stream is cut mid-launch and the
+ * page must come back live with every missed change and nothing twice; then status filter, search,
+ * back and reload; bulk terminate; and axe-core with no serious or critical violation. The browser side is
  * {@code ui/e2e/fleet.e2e.mjs} (playwright-core driving Debian's {@code /usr/bin/chromium}; no browser
  * download); this class starts the stack, runs it with {@code node} and saves its screenshots under
  * {@code local/target/screenshots/}.
@@ -68,7 +70,7 @@ class FleetPageBrowserTest {
             assertThat(run.exitCode()).as("node fleet.e2e.mjs exit code; its output:%n%s", run.output()).isZero();
         }
         for (String name : List.of("fleet-1-launching.png", "fleet-2-running.png", "fleet-3-reconnecting.png",
-                "fleet-4-recovered-laptop.png", "fleet-5-phone.png")) {
+                "fleet-4-recovered-laptop.png", "fleet-5-phone.png", "fleet-6-detail.png", "fleet-7-filtered.png")) {
             assertThat(screenshots.resolve(name)).as("screenshot").isNotEmptyFile();
         }
     }

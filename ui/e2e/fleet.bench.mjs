@@ -1,0 +1,151 @@
+// Benchmark of the fleet page in real (headless) Chromium: 5,000 instances loaded, 50 events/s
+// arriving over SSE, the table scrolled continuously, for 30 s. Prints: time to first full render,
+// main-thread long tasks (count > 50 ms, the longest), frame times (p50/p95/p99/max), and the events
+// the page applied. The API is mock-api.mjs (the page is the thing measured), serving ../dist.
+//
+//   (cd .. && npm run build) && node fleet.bench.mjs
+//
+// Environment: BENCH_INSTANCES (5000), BENCH_EVENTS_PER_SECOND (50), BENCH_SECONDS (30),
+// CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_DIR (./screenshots). Exit code 1 when a target is
+// missed (first render < 1 s, no long task > 100 ms, p95 frame < 20 ms) and BENCH_ENFORCE=true.
+
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { startMockApi } from './mock-api.mjs';
+
+const COUNT = Number(process.env.BENCH_INSTANCES ?? 5000);
+const RATE = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(process.env.SCREENSHOT_DIR ?? 'screenshots');
+const DIST = path.resolve(process.env.BENCH_DIST ?? path.join(import.meta.dirname, '..', 'dist'));
+/** Writes a CPU profile of the measured window there (open it in Chrome's DevTools). */
+const PROFILE = process.env.BENCH_PROFILE;
+
+function summary(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const q = (p) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN);
+  return { n: s.length, p50: q(50), p95: q(95), p99: q(99), max: s.at(-1) ?? NaN };
+}
+
+// Installed before the page's own script: long tasks, frames, and when the table first shows every row.
+function instrument(expected) {
+  const m = { longTasks: [], frames: [], firstFullRender: null, lastFrame: null, recording: false };
+  window.__bench = m;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) m.longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const seen = () => {
+    if (m.firstFullRender !== null) return;
+    const table = document.querySelector('table.fleet-table');
+    if (table && Number(table.getAttribute('data-rows')) >= expected && table.querySelector('tr[data-instance-id]')) {
+      m.firstFullRender = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-rows'] });
+  const frame = (t) => {
+    if (m.recording && m.lastFrame !== null) m.frames.push(t - m.lastFrame);
+    m.lastFrame = t;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('build the UI first: (cd ui && npm run build)');
+  const api = await startMockApi({ count: COUNT, eventsPerSecond: RATE, dist: DIST });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript(() => sessionStorage.setItem('spot-optimizer.client-token', 'bench-token'));
+    await context.addInitScript(instrument, COUNT);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(api.url + '/');
+    await page.waitForFunction(() => window.__bench.firstFullRender !== null, null, { timeout: 30_000 });
+    const firstRender = await page.evaluate(() => window.__bench.firstFullRender);
+    await page.locator('.pill[data-connection="live"]').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1500); // the plots' chunk loads after the table
+    const loadLong = await page.evaluate(() => window.__bench.longTasks.map((t) => t.duration));
+
+    // The measured window: events flow, the table scrolls (a screenful every 250 ms, down then up).
+    let cdp = null;
+    if (PROFILE) {
+      cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    api.startEvents();
+    const startEvents = api.stats.events;
+    await page.evaluate((seconds) => {
+      const m = window.__bench;
+      m.longTasks.length = 0;
+      m.frames.length = 0;
+      m.recording = true;
+      const el = document.querySelector('.table-scroll');
+      let dir = 1;
+      m.scroller = setInterval(() => {
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 2) dir = -1;
+        if (el.scrollTop <= 0) dir = 1;
+        el.scrollTop += dir * el.clientHeight;
+      }, 250);
+      return new Promise((r) => setTimeout(r, seconds * 1000));
+    }, SECONDS);
+    const result = await page.evaluate(() => {
+      const m = window.__bench;
+      m.recording = false;
+      clearInterval(m.scroller);
+      return { longTasks: m.longTasks.map((t) => t.duration), frames: m.frames };
+    });
+    api.stopEvents();
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.writeFileSync(PROFILE, JSON.stringify(profile));
+    }
+    const sent = api.stats.events - startEvents;
+    await page.waitForTimeout(500);
+    const shownCount = await page.evaluate(() => Number(document.querySelector('table.fleet-table')?.getAttribute('data-rows')));
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, 'bench-5000.png') });
+
+    const frames = summary(result.frames);
+    const longs = result.longTasks;
+    const over100 = longs.filter((d) => d > 100).length;
+    const report = {
+      chromium: await browser.version(),
+      machine: { cpus: os.cpus().length, load_average_1m: +os.loadavg()[0].toFixed(1) },
+      instances: COUNT,
+      events_per_second: RATE,
+      seconds: SECONDS,
+      events_sent: sent,
+      rows_at_end: shownCount,
+      first_full_render_ms: Math.round(firstRender),
+      load_long_tasks: { count: loadLong.length, max_ms: Math.round(Math.max(0, ...loadLong)) },
+      long_tasks_over_50ms: longs.length,
+      long_tasks_over_100ms: over100,
+      longest_task_ms: Math.round(Math.max(0, ...longs)),
+      frames: { count: frames.n, p50_ms: +frames.p50.toFixed(1), p95_ms: +frames.p95.toFixed(1), p99_ms: +frames.p99.toFixed(1), max_ms: +frames.max.toFixed(1) },
+      page_errors: errors,
+    };
+    console.log(JSON.stringify(report, null, 2));
+    const ok = report.first_full_render_ms < 1000 && over100 === 0 && frames.p95 < 20 && errors.length === 0;
+    console.log(`targets (first render < 1 s, no long task > 100 ms, p95 frame < 20 ms): ${ok ? 'met' : 'NOT met'}`);
+    if (!ok && process.env.BENCH_ENFORCE === 'true') process.exitCode = 1;
+  } finally {
+    await browser.close();
+    await api.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
