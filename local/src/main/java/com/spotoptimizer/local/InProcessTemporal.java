@@ -14,7 +14,6 @@ import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,11 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>So the service drops the sticky attributes of every workflow task completed by a worker in another
  * process before the test server sees them: that workflow's next task goes to its task queue, where any live
- * worker takes it (with the full history, so it replays from the start). Workers in this JVM keep sticky
- * execution (their cache spares the replays): they cannot die without the service dying with them. A
- * worker is told apart by its identity, the SDK's default {@code pid@host}; a worker with another identity
- * is treated as remote, which is the safe side. Workers need no setting for this, whichever process they
- * run in; against a real server they all keep sticky execution.
+ * worker takes it (with the full history, so it replays from the start). That holds for workers in this JVM too:
+ * an API restarted in place (as the chaos run does) leaves its old worker's sticky queue behind just as a killed
+ * process does. The replays cost little (a lifecycle history is a few dozen events). Workers need no setting for
+ * this, whichever process they run in; against a real server they all keep sticky execution.
  *
  * <p>{@code TestServicesStarter} and {@code GRPCServerHelper} are the test server's internal classes (what
  * {@code TestServer.createPortBoundServer} does, plus the interceptor): re-check them on a Temporal upgrade.
@@ -64,7 +62,7 @@ final class InProcessTemporal implements AutoCloseable {
         try {
             ServerBuilder<?> builder = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
             GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder,
-                    List.of(new NonStickyWorkflowTasks(ManagementFactory.getRuntimeMXBean().getName())));
+                    List.of(new NonStickyWorkflowTasks()));
             Server server = builder.build().start();
             log.info("Started in-process Temporal service port={} sticky_execution=off", server.getPort());
             return new InProcessTemporal(services, server);
@@ -88,20 +86,11 @@ final class InProcessTemporal implements AutoCloseable {
         server.shutdownNow();
     }
 
-    /**
-     * Clears {@code sticky_attributes} from RespondWorkflowTaskCompleted unless the worker's identity is this
-     * JVM's; passes every other call through.
-     */
+    /** Clears {@code sticky_attributes} from RespondWorkflowTaskCompleted; passes every other call through. */
     static final class NonStickyWorkflowTasks implements ServerInterceptor {
 
         private static final String RESPOND_COMPLETED =
                 WorkflowServiceGrpc.getRespondWorkflowTaskCompletedMethod().getFullMethodName();
-
-        private final String ownIdentity;
-
-        NonStickyWorkflowTasks(String ownIdentity) {
-            this.ownIdentity = ownIdentity;
-        }
 
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -120,8 +109,7 @@ final class InProcessTemporal implements AutoCloseable {
 
         @SuppressWarnings("unchecked")
         <Q> Q withoutSticky(Q message) {
-            if (message instanceof RespondWorkflowTaskCompletedRequest request && request.hasStickyAttributes()
-                    && !ownIdentity.equals(request.getIdentity())) {
+            if (message instanceof RespondWorkflowTaskCompletedRequest request && request.hasStickyAttributes()) {
                 return (Q) request.toBuilder().clearStickyAttributes().build();
             }
             return message;
