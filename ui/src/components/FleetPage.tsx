@@ -48,9 +48,16 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
   const [plots, setPlots] = useState(false);
   useEffect(() => {
     if (!state.loaded || plots) return;
-    const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
-    if (w.requestIdleCallback) w.requestIdleCallback(() => setPlots(true), { timeout: 3000 });
-    else setTimeout(() => setPlots(true), 500);
+    const w = window as Window & {
+      requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number;
+      cancelIdleCallback?: (handle: number) => void;
+    };
+    if (w.requestIdleCallback && w.cancelIdleCallback) {
+      const handle = w.requestIdleCallback(() => setPlots(true), { timeout: 3000 });
+      return () => w.cancelIdleCallback!(handle);
+    }
+    const timer = setTimeout(() => setPlots(true), 500);
+    return () => clearTimeout(timer);
   }, [state.loaded, plots]);
   const interrupted = state.connection === 'reconnecting' || state.connection === 'offline';
 
