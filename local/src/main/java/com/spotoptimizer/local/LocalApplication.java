@@ -126,7 +126,7 @@ public final class LocalApplication implements Closeable {
     /** Starts a fresh demo-agent (a restarted agent-worker process); nothing if one is running. */
     public synchronized void startDemoAgent() {
         if (demoAgent == null) {
-            demoAgent = DemoAgent.start(api, settings, ec2.endpoint());
+            demoAgent = DemoAgent.start(api, settings, ec2.endpoint(), ec2.faults().timing().consistencyWindow());
         }
     }
 
