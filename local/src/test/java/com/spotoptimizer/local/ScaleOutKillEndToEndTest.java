@@ -2,6 +2,7 @@ package com.spotoptimizer.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.temporal.worker.WorkerFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -26,8 +27,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Scale-out with {@code kill -9}: two API replicas and two agent-worker processes of one agent on one
  * database and the local mode's in-process Temporal service. Replica A is the all-in-one in this JVM (the
  * Temporal service, the EC2 simulator and the API); replica B and both demo-agent workers are real child
- * JVMs started from the built jars. In the middle of a burst of launches and terminates, B and the worker
- * holding burst launches are killed with SIGKILL. Then every launch and terminate
+ * JVMs started from the built jars. A burst of launches and terminates goes through both APIs while A's
+ * control-plane worker is paused, so B runs the burst's workflows; then B and the worker holding burst
+ * launches are killed with SIGKILL, and A's worker resumes. Then every launch and terminate
  * must still end within the bound, an SSE client of B resumes on A with Last-Event-ID and loses nothing,
  * and the EC2 simulator's ground truth shows nothing leaked.
  *
@@ -108,33 +110,55 @@ class ScaleOutKillEndToEndTest {
         running.forEach(id -> onA.awaitStatus(id, "running_primary"));
         awaitEvents(streamB, Map.of("INSTANCE_RUNNING", Set.copyOf(running)));
         awaitEvents(streamA, Map.of("INSTANCE_RUNNING", Set.copyOf(running)));
-        assertThat(streamB.ids()).isEqualTo(streamA.ids());
+        Awaitility.await("both streams carry the same frames").atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(streamB.ids()).isEqualTo(streamA.ids()));
 
-        // The burst: launches and terminates split over both replicas, all accepted, none finished yet.
-        List<CompletableFuture<String>> burst = new ArrayList<>();
+        // The burst lands on B's worker: A's control-plane worker pauses (a long GC pause, a slow deploy), so B
+        // takes the burst's workflow tasks and lifecycle activities and is the replica that handled those
+        // workflows last. (Left alone, the test server hands nearly every task to A's in-JVM pollers.)
+        WorkerFactory workersOfA = stack.app().api().getBean(WorkerFactory.class);
+        workersOfA.suspendPolling();
+
+        // The burst: launches and terminates split over both replicas' APIs. Killed mid-flight: once B has run
+        // burst workflows (recorded launches) and a worker holds burst launches (RunInstances answered, the
+        // instance still pending), B and that worker die and A's worker resumes.
+        int recordedByBBefore = countOf(replicaB.output(), "Recorded launch requested");
+        List<CompletableFuture<String>> launches = new ArrayList<>();
+        List<CompletableFuture<String>> terminates = new ArrayList<>();
         for (int i = 0; i < LAUNCHES; i++) {
             E2eClient via = i % 2 == 0 ? onA : onB;
             String requestId = "scale-burst-" + i;
-            burst.add(CompletableFuture.supplyAsync(() -> via.launchId(requestId)));
+            launches.add(CompletableFuture.supplyAsync(() -> via.launchId(requestId)));
         }
         for (int i = 0; i < TERMINATES; i++) {
             E2eClient via = i % 2 == 0 ? onB : onA;
             String id = running.get(i);
-            burst.add(CompletableFuture.supplyAsync(() -> (String) via.terminate(id).get("instance_id")));
+            terminates.add(CompletableFuture.supplyAsync(() -> (String) via.terminate(id).get("instance_id")));
         }
-        List<String> launched = burst.subList(0, LAUNCHES).stream().map(CompletableFuture::join).toList();
-        burst.forEach(CompletableFuture::join);
-
-        // Kill replica B, and the agent-worker that holds burst launches (RunInstances done, instance still pending).
-        ChildJvm victim = Awaitility.await("an agent-worker holds burst launches").atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(20))
-                .until(() -> workers.stream().max(Comparator.comparingLong(w -> burstLaunchesOf(w, launched).size()))
-                        .orElseThrow(), w -> !burstLaunchesOf(w, launched).isEmpty());
+        ChildJvm victim = Awaitility.await("B runs burst workflows and a worker holds burst launches")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> workers.stream().max(Comparator.comparingInt(w -> countOf(w.output(), "request_id=scale-burst-")))
+                        .orElseThrow(), w -> countOf(w.output(), "request_id=scale-burst-") > 0
+                        && countOf(replicaB.output(), "Recorded launch requested") > recordedByBBefore);
         long killedAt = System.nanoTime();
+        workersOfA.resumePolling();
         replicaB.kill9();
         victim.kill9();
+
+        // A client whose request to B was cut repeats it on A: same request_id, same instance.
+        List<String> launched = new ArrayList<>();
+        for (int i = 0; i < LAUNCHES; i++) {
+            String requestId = "scale-burst-" + i;
+            launched.add(launches.get(i).exceptionally(cut -> (String) onA.launch(requestId).get("instance_id")).join());
+        }
+        for (int i = 0; i < TERMINATES; i++) {
+            String id = running.get(i);
+            terminates.get(i).exceptionally(cut -> (String) onA.terminate(id).get("instance_id")).join();
+        }
         List<String> heldByVictim = burstLaunchesOf(victim, launched);
-        assertThat(replicaB.output()).as("the killed replica ran control-plane activities").contains("Recorded ");
+        String outputOfB = replicaB.output();
+        assertThat(launched).as("burst launches whose workflows the killed replica ran")
+                .anyMatch(id -> outputOfB.contains("Recorded launch requested instance_id=" + id));
 
         // B's client notices the cut and resumes on A from its last id.
         streamB.awaitEnd(Duration.ofSeconds(10));
@@ -168,12 +192,13 @@ class ScaleOutKillEndToEndTest {
                 "INSTANCE_RUNNING", Set.copyOf(launched),
                 "INSTANCE_TERMINATED", Set.copyOf(running));
         awaitEvents(streamA, expected);
-        long lastA = streamA.lastId(0);
-        Awaitility.await("the resumed stream catches up").atMost(Duration.ofSeconds(15))
-                .until(() -> resumed.lastId(0) >= lastA);
-        List<Long> seenByB = new ArrayList<>(beforeKill.stream().map(SseTap.Frame::id).toList());
-        seenByB.addAll(resumed.ids());
-        assertThat(seenByB).as("B's client: before the kill on B, then resumed on A").isEqualTo(streamA.ids());
+        List<Long> beforeKillIds = beforeKill.stream().map(SseTap.Frame::id).toList();
+        Awaitility.await("B's client, resumed on A, has what A's client has").atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> {
+                    List<Long> seenByB = new ArrayList<>(beforeKillIds);
+                    seenByB.addAll(resumed.ids());
+                    assertThat(seenByB).as("B's client: before the kill on B, then resumed on A").isEqualTo(streamA.ids());
+                });
         assertThat(streamA.ids()).as("ids strictly increasing").isSorted().doesNotHaveDuplicates();
         for (String id : launched) {
             assertThat(onA.historyTypes(id)).containsExactly("INSTANCE_LAUNCHING", "INSTANCE_RUNNING");
@@ -186,6 +211,14 @@ class ScaleOutKillEndToEndTest {
 
         streamA.close();
         resumed.close();
+    }
+
+    private static int countOf(String text, String what) {
+        int count = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
+            count++;
+        }
+        return count;
     }
 
     /** The launches whose RunInstances this worker made. */
