@@ -14,11 +14,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
@@ -64,13 +66,17 @@ final class ChaosHttpAgent implements AutoCloseable {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     /** EC2 ids the API accepted from this agent: rows hold them. */
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger confirmations = new AtomicInteger();
     private final AtomicInteger wrongRefused = new AtomicInteger();
     private final AtomicInteger wrongAccepted = new AtomicInteger();
     private final AtomicInteger rightRefused = new AtomicInteger();
     private final AtomicInteger driftReports = new AtomicInteger();
-    private final Thread loop;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chaos-http-agent-poll");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long lastDriftCheck;
 
     ChaosHttpAgent(String agentId, String token, Supplier<String> apiBase, URI ec2Endpoint, long seed,
                    double adversarialShare) {
@@ -81,9 +87,7 @@ final class ChaosHttpAgent implements AutoCloseable {
                 new Ec2Metrics(new SimpleMeterRegistry()));
         this.random = new Random(seed);
         this.adversarialShare = adversarialShare;
-        this.loop = new Thread(this::run, "chaos-http-agent-poll");
-        this.loop.setDaemon(true);
-        this.loop.start();
+        loop.scheduleWithFixedDelay(this::pollOnce, 0, 200, TimeUnit.MILLISECONDS);
     }
 
     Tally tally() {
@@ -91,36 +95,30 @@ final class ChaosHttpAgent implements AutoCloseable {
                 driftReports.get());
     }
 
-    private void run() {
-        long lastDriftCheck = 0;
-        while (running.get()) {
-            try {
-                for (Map<String, Object> command : poll()) {
-                    String id = (String) command.get("command_id");
-                    if (busy.add(id)) {
-                        workers.submit(() -> {
-                            try {
-                                handle(command);
-                            } catch (RuntimeException e) {
-                                log.info("Chaos HTTP agent command failed, it comes back after its lease command_id={} error={}",
-                                        id, e.toString());
-                            } finally {
-                                busy.remove(id);
-                            }
-                        });
-                    }
+    /** One poll: hand out new commands to the workers; every second also the ground-truth report. */
+    private void pollOnce() {
+        try {
+            for (Map<String, Object> command : poll()) {
+                String id = (String) command.get("command_id");
+                if (busy.add(id)) {
+                    workers.submit(() -> {
+                        try {
+                            handle(command);
+                        } catch (RuntimeException e) {
+                            log.info("Chaos HTTP agent command failed, it comes back after its lease command_id={} error={}",
+                                    id, e.toString());
+                        } finally {
+                            busy.remove(id);
+                        }
+                    });
                 }
-                if (System.currentTimeMillis() - lastDriftCheck > 1000) {
-                    lastDriftCheck = System.currentTimeMillis();
-                    reportEndedInstances();
-                }
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // The API may be restarting: poll again.
-                sleepQuietly(500);
             }
+            if (System.currentTimeMillis() - lastDriftCheck > 1000) {
+                lastDriftCheck = System.currentTimeMillis();
+                reportEndedInstances();
+            }
+        } catch (RuntimeException e) {
+            // The API may be restarting: the next poll asks again.
         }
     }
 
@@ -305,14 +303,14 @@ final class ChaosHttpAgent implements AutoCloseable {
     }
 
     private boolean awaitState(String ec2Id, InstanceStateName wanted) {
-        for (int i = 0; i < 100; i++) {
-            List<Instance> found = describe(Filter.builder().name("instance-id").values(ec2Id).build());
-            if (!found.isEmpty() && found.get(0).state().name() == wanted) {
-                return true;
-            }
-            sleepQuietly(100);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> describe(Filter.builder().name("instance-id").values(ec2Id).build()).stream()
+                            .anyMatch(i -> i.state().name() == wanted));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private List<Instance> describe(Filter... filters) {
@@ -328,18 +326,9 @@ final class ChaosHttpAgent implements AutoCloseable {
         return WebClient.builder().baseUrl(apiBase.get()).defaultHeaders(h -> h.setBearerAuth(token)).build();
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running.set(false);
-        loop.interrupt();
+        loop.shutdownNow();
         workers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
