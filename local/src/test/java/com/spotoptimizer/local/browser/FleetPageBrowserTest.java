@@ -75,9 +75,11 @@ class FleetPageBrowserTest {
         }
     }
 
-    /** {@code npm ci} in ui/e2e when playwright-core is not installed there yet (a fresh clone). */
+    /** {@code npm ci} in ui/e2e when its packages are not installed there yet (a fresh or an older checkout). */
     private static void installPlaywrightCore(Path e2e) throws Exception {
-        if (Files.isRegularFile(e2e.resolve("node_modules/playwright-core/package.json"))) {
+        // Every package the script loads: a checkout installed before one was added must install again.
+        if (Files.isRegularFile(e2e.resolve("node_modules/playwright-core/package.json"))
+                && Files.isRegularFile(e2e.resolve("node_modules/axe-core/axe.min.js"))) {
             return;
         }
         requireTool(List.of("npm", "--version"),
