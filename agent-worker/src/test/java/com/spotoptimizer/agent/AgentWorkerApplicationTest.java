@@ -1,5 +1,6 @@
 package com.spotoptimizer.agent;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static com.spotoptimizer.agent.testing.AgentTestEnvironment.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,7 +84,7 @@ class AgentWorkerApplicationTest {
             LaunchInstanceInput input = new LaunchInstanceInput("row-1", "client-1", "spring-agent",
                     Transport.TEMPORAL, runtime.taskQueue(), "req-1", "fp", "m5.large", "primary",
                     new LaunchSpec(null, null, "spot", Map.of()), "{}", Instant.now(), LaunchTimeouts.CONFIRMATION,
-                    LaunchTimeouts.LATE_CONFIRMATION_WINDOW, TerminateTimeouts.CONFIRMATION);
+                    LaunchTimeouts.LATE_CONFIRMATION_WINDOW, TerminateTimeouts.CONFIRMATION, CommandPriority.CRITICAL);
             ShortHeartbeatLaunch launch = client.newWorkflowStub(ShortHeartbeatLaunch.class,
                     WorkflowOptions.newBuilder().setTaskQueue("spring-test-launches").setWorkflowId("launch-spring-1")
                             .build());

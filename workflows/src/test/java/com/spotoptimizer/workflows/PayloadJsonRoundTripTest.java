@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.spotoptimizer.workflows.agent.LaunchCommand;
@@ -52,9 +53,9 @@ class PayloadJsonRoundTripTest {
         return Stream.of(
                 new LaunchInstanceInput(INSTANCE, "client-1", "a1", Transport.TEMPORAL, "spot-agent-a1", "req-1",
                         "sha256:f", "m5.large", "replica", spec, "{\"team\":\"ml\"}", REQUESTED,
-                        Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(180, 250_000_000)),
+                        Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(180, 250_000_000), CommandPriority.CRITICAL),
                 new TerminateInstanceInput(INSTANCE, "client-1", "a1", Transport.HTTP, "spot-agent-a1", "req-1",
-                        "m5.large", "term-1", "user requested", REQUESTED, Duration.ofMinutes(3)),
+                        "m5.large", "term-1", "user requested", REQUESTED, Duration.ofMinutes(3), CommandPriority.CRITICAL),
                 snapshot,
                 new InstanceSnapshot(INSTANCE, null, "client-1", "a1", "req-1", "sha256:f", "m5.large", "replica",
                         "launch_timed_out", "not confirmed within 300s", REQUESTED, CONFIRMED, Long.MAX_VALUE),
@@ -63,11 +64,11 @@ class PayloadJsonRoundTripTest {
                 new TerminationRequest("term-1", "user changed their mind", REQUESTED),
                 new Outcome(INSTANCE, "InsufficientInstanceCapacity: no capacity"),
                 new LaunchCommand("launch-client-1-req-1", "launch-" + INSTANCE, INSTANCE, "client-1", "req-1",
-                        "ab".repeat(32), "m5.large", "primary", spec, Map.of("spot-optimizer:instance-id", INSTANCE)),
+                        "ab".repeat(32), "m5.large", "primary", spec, Map.of("spot-optimizer:instance-id", INSTANCE), CommandPriority.CRITICAL),
                 spec,
                 LaunchSpec.empty(),
                 new TerminateCommand("terminate-" + INSTANCE, "terminate-" + INSTANCE + "-term-1", INSTANCE, null,
-                        "ab".repeat(32)),
+                        "ab".repeat(32), CommandPriority.CRITICAL),
                 new LaunchResult(INSTANCE, "i-0abc", "running_primary", null),
                 new LaunchProgress("awaiting_confirmation", snapshot, true),
                 new LaunchProgress("recording", null, false),

@@ -1,5 +1,6 @@
 package com.spotoptimizer.agent.command;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static com.spotoptimizer.agent.testing.AgentTestEnvironment.CLIENT_ID;
 import static com.spotoptimizer.agent.testing.AgentTestEnvironment.awaitUntil;
 import static com.spotoptimizer.agent.testing.AgentTestEnvironment.counter;
@@ -275,6 +276,6 @@ class AgentActivitiesImplTest {
         return new LaunchInstanceInput(instanceId, CLIENT_ID, template.agentId(), template.transport(),
                 template.agentTaskQueue(), requestId, template.requestFingerprint(), instanceType, "primary",
                 template.spec(), "{}", template.requestedAt(), template.confirmationTimeout(),
-                template.lateConfirmationWindow(), template.terminationTimeout());
+                template.lateConfirmationWindow(), template.terminationTimeout(), CommandPriority.CRITICAL);
     }
 }

@@ -1,5 +1,6 @@
 package com.spotoptimizer.agent.testing;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static org.awaitility.Awaitility.await;
 
 import com.spotoptimizer.agent.AgentRuntime;
@@ -141,7 +142,7 @@ public final class AgentTestEnvironment implements AutoCloseable {
         return new LaunchInstanceInput(instanceId, CLIENT_ID, agentId, Transport.TEMPORAL, TaskQueues.forAgent(agentId),
                 "req-" + instanceId.substring(0, 8), "sha256:" + instanceId, instanceType, "primary", spec, "{}",
                 Instant.now(), LaunchTimeouts.CONFIRMATION, LaunchTimeouts.LATE_CONFIRMATION_WINDOW,
-                TerminateTimeouts.CONFIRMATION);
+                TerminateTimeouts.CONFIRMATION, CommandPriority.CRITICAL);
     }
 
     public LaunchInstanceWorkflow startLaunch(LaunchInstanceInput input) {
@@ -168,7 +169,7 @@ public final class AgentTestEnvironment implements AutoCloseable {
     public TerminateInstanceInput terminateInput(LaunchInstanceInput launch) {
         return new TerminateInstanceInput(launch.instanceId(), launch.clientId(), launch.agentId(), launch.transport(),
                 launch.agentTaskQueue(), launch.requestId(), launch.instanceType(), "term-" + launch.requestId(),
-                "user requested", Instant.now(), TerminateTimeouts.CONFIRMATION);
+                "user requested", Instant.now(), TerminateTimeouts.CONFIRMATION, CommandPriority.CRITICAL);
     }
 
     public TerminateInstanceWorkflow startTermination(TerminateInstanceInput input) {

@@ -1,5 +1,6 @@
 package com.spotoptimizer.agent.testing;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.agent.AgentActivities;
 import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
@@ -47,7 +48,7 @@ public class ShortHeartbeatLaunchWorkflow implements ShortHeartbeatLaunch {
                 input.instanceId(), input.clientId(), input.requestId(),
                 ClientTokens.forLaunch(input.clientId(), input.requestId(), input.instanceType()),
                 input.instanceType(), input.role(), spec,
-                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
+                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()), CommandPriority.CRITICAL);
         Async.procedure(agent::launchInstance, command).handle((ignored, error) -> {
             activitySettled = true;
             if (error != null) {

@@ -1,5 +1,6 @@
 package com.spotoptimizer.api.instance;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.api.auth.Caller;
 import com.spotoptimizer.api.lifecycle.LifecycleWorkflows;
 import com.spotoptimizer.api.system.LifecycleProperties;
@@ -80,7 +81,7 @@ public class InstanceService {
                                     fingerprint, request.instanceType(), role, spec,
                                     JsonText.of(request.metadata() == null ? Map.of() : request.metadata()),
                                     clock.instant(), lifecycle.launchTimeout(), lifecycle.lateConfirmationWindow(),
-                                    lifecycle.terminationTimeout());
+                                    lifecycle.terminationTimeout(), CommandPriority.CRITICAL);
                             return workflows.launch(input).then(instances.findByRequest(caller.clientId(), requestId));
                         })))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("launch " + requestId + " was not recorded")))
@@ -133,7 +134,7 @@ public class InstanceService {
         return accounts.findAgent(row.agentId()).flatMap(agent -> workflows.terminate(new TerminateInstanceInput(
                 row.instanceId().toString(), row.clientId(), row.agentId(), Transport.valueOf(agent.transport()),
                 TaskQueues.forAgent(row.agentId()), row.requestId(), row.instanceType(), termination.requestId(),
-                termination.reason(), termination.requestedAt(), lifecycle.terminationTimeout())));
+                termination.reason(), termination.requestedAt(), lifecycle.terminationTimeout(), CommandPriority.CRITICAL)));
     }
 
     private TerminationRequest terminationRequest(InstanceRow row, TerminateRequest body) {

@@ -1,5 +1,6 @@
 package com.spotoptimizer.api.lifecycle;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.api.instance.LaunchSpecs;
 import com.spotoptimizer.api.system.LifecycleProperties;
 import com.spotoptimizer.api.system.PeriodicJob;
@@ -138,13 +139,13 @@ public class InFlightReconciler extends PeriodicJob {
                                 row.requestId(), row.requestFingerprint(), row.instanceType(), row.role(),
                                 LaunchSpecs.from(JsonText.toMap(row.metadataJson())), row.metadataJson(),
                                 row.launchRequestedAt(), lifecycle.launchTimeout(), lifecycle.lateConfirmationWindow(),
-                                lifecycle.terminationTimeout()));
+                                lifecycle.terminationTimeout(), CommandPriority.CRITICAL));
                     }
                     return workflows.resumeTermination(new TerminateInstanceInput(row.instanceId().toString(),
                             row.clientId(), row.agentId(), transport, TaskQueues.forAgent(row.agentId()),
                             row.requestId(), row.instanceType(),
                             row.terminationRequestId() != null ? row.terminationRequestId() : "reconcile",
-                            "resumed after restart", row.terminationRequestedAt(), lifecycle.terminationTimeout()));
+                            "resumed after restart", row.terminationRequestedAt(), lifecycle.terminationTimeout(), CommandPriority.CRITICAL));
                 });
     }
 

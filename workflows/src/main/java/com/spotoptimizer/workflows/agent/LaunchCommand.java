@@ -16,5 +16,6 @@ public record LaunchCommand(
         String instanceType,
         String role,
         LaunchSpec spec,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        int priority) {
 }

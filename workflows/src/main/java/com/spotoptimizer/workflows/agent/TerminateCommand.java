@@ -6,5 +6,6 @@ public record TerminateCommand(
         String commandId,
         String instanceId,
         String ec2InstanceId,
-        String clientToken) {
+        String clientToken,
+        int priority) {
 }

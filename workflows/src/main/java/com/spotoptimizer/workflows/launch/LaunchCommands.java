@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.launch;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.workflows.agent.LaunchSpec;
@@ -23,6 +24,6 @@ final class LaunchCommands {
                 input.instanceType(),
                 input.role(),
                 spec,
-                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
+                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()), CommandPriority.orCritical(input.priority()));
     }
 }

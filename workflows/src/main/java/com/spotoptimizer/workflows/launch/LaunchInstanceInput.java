@@ -7,7 +7,8 @@ import java.time.Instant;
 
 /**
  * Everything a launch needs, fixed at start. The timeouts are copied in at start so a running
- * workflow keeps the values it started with and tests can shorten them.
+ * workflow keeps the values it started with and tests can shorten them. {@code priority} is the command's
+ * (see {@link com.spotoptimizer.workflows.agent.CommandPriority}); the agent spends EC2's budget on higher first.
  */
 public record LaunchInstanceInput(
         String instanceId,
@@ -24,5 +25,6 @@ public record LaunchInstanceInput(
         Instant requestedAt,
         Duration confirmationTimeout,
         Duration lateConfirmationWindow,
-        Duration terminationTimeout) {
+        Duration terminationTimeout,
+        int priority) {
 }

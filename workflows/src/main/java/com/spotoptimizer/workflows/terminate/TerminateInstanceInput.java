@@ -16,5 +16,6 @@ public record TerminateInstanceInput(
         String requestId,
         String reason,
         Instant requestedAt,
-        Duration confirmationTimeout) {
+        Duration confirmationTimeout,
+        int priority) {
 }

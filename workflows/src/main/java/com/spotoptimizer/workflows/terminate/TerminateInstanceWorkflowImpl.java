@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.terminate;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static com.spotoptimizer.workflows.system.Deadlines.now;
 import static com.spotoptimizer.workflows.system.Deadlines.remaining;
 
@@ -116,7 +117,7 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
                 commandId(input),
                 input.instanceId(),
                 instance.ec2InstanceId(),
-                ClientTokens.forLaunch(input.clientId(), input.launchRequestId(), input.instanceType()));
+                ClientTokens.forLaunch(input.clientId(), input.launchRequestId(), input.instanceType()), CommandPriority.orCritical(input.priority()));
         CancellationScope scope = Workflow.newCancellationScope(() ->
                 Async.procedure(agent::terminateInstance, command).handle((ignored, error) -> {
                     if (error != null && confirmation == null) {

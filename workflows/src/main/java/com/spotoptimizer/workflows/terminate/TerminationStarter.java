@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.terminate;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import com.spotoptimizer.workflows.system.SearchAttributes;
@@ -33,7 +34,7 @@ public final class TerminationStarter {
                 request.requestId(),
                 reason,
                 request.requestedAt(),
-                launch.terminationTimeout());
+                launch.terminationTimeout(), CommandPriority.orCritical(launch.priority()));
     }
 
     public static void startDetached(LaunchInstanceInput launch, TerminationRequest request, String reason) {

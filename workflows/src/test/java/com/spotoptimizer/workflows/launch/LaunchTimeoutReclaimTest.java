@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.launch;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.spotoptimizer.workflows.agent.AgentActivities;
@@ -94,7 +95,7 @@ class LaunchTimeoutReclaimTest {
         LaunchInstanceInput input = new LaunchInstanceInput("inst-cut-off", "client-1", AGENT_ID, Transport.TEMPORAL,
                 TaskQueues.forAgent(AGENT_ID), "req-cut-off", "sha256:fingerprint", "m5.large", "primary",
                 LaunchSpec.empty(), "{}", Instant.ofEpochMilli(env.currentTimeMillis()), LaunchTimeouts.CONFIRMATION,
-                LaunchTimeouts.LATE_CONFIRMATION_WINDOW, TerminateTimeouts.CONFIRMATION);
+                LaunchTimeouts.LATE_CONFIRMATION_WINDOW, TerminateTimeouts.CONFIRMATION, CommandPriority.CRITICAL);
         LaunchInstanceWorkflow launch = client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(WorkflowIds.launch(input.clientId(), input.requestId()))
                 .setTaskQueue(CONTROL_PLANE_QUEUE).build());

@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.terminate;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -51,7 +52,7 @@ class TerminateInstanceWorkflowTest {
         assertThat(h.agent.terminateCommands()).singleElement().isEqualTo(new TerminateCommand(
                 WorkflowIds.terminate(launch.instanceId()), TerminateInstanceWorkflowImpl.commandId(input),
                 launch.instanceId(), ec2InstanceId,
-                ClientTokens.forLaunch(launch.clientId(), launch.requestId(), launch.instanceType())));
+                ClientTokens.forLaunch(launch.clientId(), launch.requestId(), launch.instanceType()), CommandPriority.CRITICAL));
         assertThat(h.agent.runningInstances()).isEmpty();
         assertThat(h.lifecycle.methods(launch.instanceId()))
                 .containsExactly("recordTerminationRequested", "recordTerminated");

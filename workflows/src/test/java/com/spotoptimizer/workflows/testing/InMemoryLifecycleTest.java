@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.testing;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ class InMemoryLifecycleTest {
     private final InMemoryLifecycle lifecycle = new InMemoryLifecycle();
     private final LaunchInstanceInput launch = new LaunchInstanceInput("inst-1", "client-1", "a1", Transport.HTTP,
             "spot-agent-a1", "req-1", "fp", "m5.large", "primary", LaunchSpec.empty(), "{}", T0,
-            Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMinutes(3));
+            Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMinutes(3), CommandPriority.CRITICAL);
 
     @Test
     void repeatedTransitionsReturnTheRowUnchanged() {
@@ -86,6 +87,6 @@ class InMemoryLifecycleTest {
 
     private TerminateInstanceInput terminate() {
         return new TerminateInstanceInput("inst-1", "client-1", "a1", Transport.HTTP, "spot-agent-a1", "req-1",
-                "m5.large", "term-1", "user", T0, Duration.ofMinutes(3));
+                "m5.large", "term-1", "user", T0, Duration.ofMinutes(3), CommandPriority.CRITICAL);
     }
 }

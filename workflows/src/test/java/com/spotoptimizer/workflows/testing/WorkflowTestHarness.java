@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.testing;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.agent.LaunchSpec;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
@@ -86,7 +87,7 @@ public final class WorkflowTestHarness implements AutoCloseable {
                 "req-" + launches, "sha256:fingerprint-" + launches, "m5.large", role,
                 new LaunchSpec("ami-0123456789abcdef0", "subnet-1", "spot", Map.of("team", "ml")),
                 "{\"team\":\"ml\"}", now(),
-                LaunchTimeouts.CONFIRMATION, LaunchTimeouts.LATE_CONFIRMATION_WINDOW, TerminateTimeouts.CONFIRMATION);
+                LaunchTimeouts.CONFIRMATION, LaunchTimeouts.LATE_CONFIRMATION_WINDOW, TerminateTimeouts.CONFIRMATION, CommandPriority.CRITICAL);
     }
 
     public static String launchWorkflowId(LaunchInstanceInput input) {
@@ -118,7 +119,7 @@ public final class WorkflowTestHarness implements AutoCloseable {
     public TerminateInstanceInput terminateInput(LaunchInstanceInput launch, String requestId) {
         return new TerminateInstanceInput(launch.instanceId(), launch.clientId(), launch.agentId(), launch.transport(),
                 launch.agentTaskQueue(), launch.requestId(), launch.instanceType(), requestId, "user requested",
-                now(), TerminateTimeouts.CONFIRMATION);
+                now(), TerminateTimeouts.CONFIRMATION, CommandPriority.CRITICAL);
     }
 
     public TerminateInstanceWorkflow startTermination(TerminateInstanceInput input) {
