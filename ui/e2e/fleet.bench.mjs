@@ -6,7 +6,8 @@
 //   (cd .. && npm run build) && node fleet.bench.mjs
 //
 // Environment: BENCH_INSTANCES (5000), BENCH_EVENTS_PER_SECOND (50), BENCH_SECONDS (30),
-// CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_DIR (./screenshots). Exit code 1 when a target is
+// CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_DIR (./screenshots), BENCH_PROFILE / BENCH_LOAD_PROFILE
+// (CPU profiles of the measured window / of loading). Exit code 1 when a target is
 // missed (first render < 1 s, no long task > 100 ms, p95 frame < 20 ms) and BENCH_ENFORCE=true.
 
 import { chromium } from 'playwright-core';
@@ -23,6 +24,8 @@ const SHOTS = path.resolve(process.env.SCREENSHOT_DIR ?? 'screenshots');
 const DIST = path.resolve(process.env.BENCH_DIST ?? path.join(import.meta.dirname, '..', 'dist'));
 /** Writes a CPU profile of the measured window there (open it in Chrome's DevTools). */
 const PROFILE = process.env.BENCH_PROFILE;
+/** Writes a CPU profile of loading (navigation to the plots loaded) there. */
+const LOAD_PROFILE = process.env.BENCH_LOAD_PROFILE;
 
 function summary(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -69,12 +72,25 @@ async function main() {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    const loadAverageBefore = +os.loadavg()[0].toFixed(1);
+    let loadCdp = null;
+    if (LOAD_PROFILE) {
+      loadCdp = await context.newCDPSession(page);
+      await loadCdp.send('Profiler.enable');
+      await loadCdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await loadCdp.send('Profiler.start');
+    }
     await page.goto(api.url + '/');
     await page.waitForFunction(() => window.__bench.firstFullRender !== null, null, { timeout: 30_000 });
     const firstRender = await page.evaluate(() => window.__bench.firstFullRender);
     await page.locator('.pill[data-connection="live"]').waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1500); // the plots' chunk loads after the table
     const loadLong = await page.evaluate(() => window.__bench.longTasks.map((t) => t.duration));
+    if (loadCdp) {
+      const { profile } = await loadCdp.send('Profiler.stop');
+      fs.writeFileSync(LOAD_PROFILE, JSON.stringify(profile));
+      await loadCdp.detach();
+    }
 
     // The measured window: events flow, the table scrolls (a screenful every 250 ms, down then up).
     let cdp = null;
@@ -121,14 +137,14 @@ async function main() {
     const over100 = longs.filter((d) => d > 100).length;
     const report = {
       chromium: await browser.version(),
-      machine: { cpus: os.cpus().length, load_average_1m: +os.loadavg()[0].toFixed(1) },
+      machine: { cpus: os.cpus().length, load_average_1m_before: loadAverageBefore, load_average_1m_after: +os.loadavg()[0].toFixed(1) },
       instances: COUNT,
       events_per_second: RATE,
       seconds: SECONDS,
       events_sent: sent,
       rows_at_end: shownCount,
       first_full_render_ms: Math.round(firstRender),
-      load_long_tasks: { count: loadLong.length, max_ms: Math.round(Math.max(0, ...loadLong)) },
+      load_long_tasks: { count: loadLong.length, max_ms: Math.round(Math.max(0, ...loadLong)), all_ms: loadLong.map(Math.round) },
       long_tasks_over_50ms: longs.length,
       long_tasks_over_100ms: over100,
       longest_task_ms: Math.round(Math.max(0, ...longs)),
