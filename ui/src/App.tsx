@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiClient, ApiError } from './api/client';
+import { dropPrefetchedInstances, prefetchInstances } from './api/listPrefetch';
 import { clearToken, loadToken, saveToken, type Session } from './api/session';
 import { FleetPage } from './components/FleetPage';
 import { SignIn } from './components/SignIn';
@@ -14,11 +15,14 @@ export function App() {
     const token = loadToken();
     if (!token) return;
     const abort = new AbortController();
-    new ApiClient({ token })
+    const client = new ApiClient({ token });
+    prefetchInstances(token, () => client.instances());
+    client
       .me(abort.signal)
       .then((me) => setSession({ token, clientId: me.client_id, name: me.name || me.client_id }))
       .catch((e) => {
         if (abort.signal.aborted) return;
+        dropPrefetchedInstances();
         if (e instanceof ApiError && e.status === 401) {
           clearToken();
           setNotice('Your saved sign-in is no longer valid. Sign in again.');
