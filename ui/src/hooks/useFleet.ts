@@ -3,7 +3,9 @@ import { ApiClient, ApiError, describeProblem } from '../api/client';
 import type { Session } from '../api/session';
 import { newRequestId } from '../api/requestId';
 import type { FleetEvent, LaunchRequest } from '../api/types';
+import { takePrefetchedInstances } from '../api/listPrefetch';
 import { fleetReducer, initialFleetState, type FleetState } from '../state/fleetReducer';
+import { buildListedCardsInSlices } from '../state/listBuild';
 import { FleetStream } from '../stream/fleetStream';
 
 export interface LaunchOutcome {
@@ -71,8 +73,12 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     let cancelled = false;
     let queued: { id: number | null; event: FleetEvent }[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    // The stream opens while the list's cards are still being built; its frames wait until the list
+    // is applied, so list + watch keeps its no-gap, no-duplicate order.
+    let listApplied = false;
     const flush = () => {
       flushTimer = null;
+      if (!listApplied) return;
       const events = queued;
       queued = [];
       if (!cancelled && events.length) dispatch({ type: 'EVENTS_RECEIVED', events });
@@ -90,19 +96,18 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     (async () => {
       try {
         void loadAgents();
-        const list = await api.instances(abort.signal);
+        const list = await ((loadAttempt === 0 && takePrefetchedInstances(session.token)) || api.instances(abort.signal));
         if (cancelled) return;
         setLoadError(null);
-        dispatch({ type: 'LIST_LOADED', instances: list.instances ?? [], lastEventId: list.last_event_id });
         stream = new FleetStream({
           clientId: session.clientId,
           fromEventId: list.last_event_id,
           getTicket: () => api.ticket(),
           onEvent: (id, event) => {
-            if (EVENT_BATCH_MS === 0) dispatch({ type: 'EVENT_RECEIVED', id, event });
+            if (EVENT_BATCH_MS === 0 && listApplied) dispatch({ type: 'EVENT_RECEIVED', id, event });
             else {
               queued.push({ id, event });
-              flushTimer ??= setTimeout(flush, EVENT_BATCH_MS);
+              if (listApplied) flushTimer ??= setTimeout(flush, EVENT_BATCH_MS);
             }
             for (const listener of listenersRef.current) listener(id, event);
           },
@@ -110,8 +115,10 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
           onResync: async () => {
             flush();
             const fresh = await api.instances();
+            const instances = fresh.instances ?? [];
+            const listed = await buildListedCardsInSlices(instances, { signal: abort.signal });
             if (!cancelled) {
-              dispatch({ type: 'RESYNCED', instances: fresh.instances ?? [], lastEventId: fresh.last_event_id });
+              dispatch({ type: 'RESYNCED', instances, lastEventId: fresh.last_event_id, listed });
               void loadAgents();
             }
             return fresh.last_event_id;
@@ -125,6 +132,12 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
         });
         streamRef.current = stream;
         stream.start();
+        const instances = list.instances ?? [];
+        const listed = await buildListedCardsInSlices(instances, { signal: abort.signal });
+        if (cancelled) return;
+        dispatch({ type: 'LIST_LOADED', instances, lastEventId: list.last_event_id, listed });
+        listApplied = true;
+        flush();
       } catch (e) {
         if (cancelled || (e instanceof DOMException && e.name === 'AbortError')) return;
         if (isAuthError(e)) {
@@ -146,7 +159,7 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
       stream?.stop();
       if (streamRef.current === stream) streamRef.current = null;
     };
-  }, [api, session.clientId, loadAttempt]);
+  }, [api, session.clientId, session.token, loadAttempt]);
 
   const launch = useCallback(
     async (request: LaunchRequest): Promise<LaunchOutcome> => {

@@ -32,7 +32,7 @@ export function fleetReducer(state: FleetState, action: FleetAction): FleetState
   switch (action.type) {
     case 'LIST_LOADED':
     case 'RESYNCED':
-      return listLoaded(state, action.instances, action.lastEventId, action.type === 'RESYNCED');
+      return listLoaded(state, action.instances, action.lastEventId, action.type === 'RESYNCED', action.listed);
     case 'AGENTS_LOADED':
       return agentsLoaded(state, action.agents);
     case 'EVENT_RECEIVED':

@@ -4,6 +4,7 @@
 // emergencies, command results, the activity log and announcements), selectors.ts (what the page reads).
 
 import type { Agent, FleetEvent, Instance, LaunchRequest, LaunchResponse, TerminateResponse } from '../api/types';
+import type { SummaryBasis } from './fleetSummary';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -72,11 +73,14 @@ export interface FleetState {
   announcement: { seq: number; text: string } | null;
   loaded: boolean;
   lastHeartbeatAt: string | null;
+  /** The list's cards with their counts, built while loading: where the page's summary starts from. */
+  listedSummary: SummaryBasis | null;
 }
 
 export type FleetAction =
-  | { type: 'LIST_LOADED'; instances: Instance[]; lastEventId: number }
-  | { type: 'RESYNCED'; instances: Instance[]; lastEventId: number }
+  /** `listed`: the list's cards and their summary built ahead in slices (listBuild.ts); else built by the reducer. */
+  | { type: 'LIST_LOADED'; instances: Instance[]; lastEventId: number; listed?: SummaryBasis }
+  | { type: 'RESYNCED'; instances: Instance[]; lastEventId: number; listed?: SummaryBasis }
   | { type: 'AGENTS_LOADED'; agents: Agent[] }
   | { type: 'EVENT_RECEIVED'; id: number | null; event: FleetEvent }
   /** Several stream frames applied in one go (the page batches bursts into one render). */
@@ -107,6 +111,7 @@ export const initialFleetState: FleetState = {
   announcement: null,
   loaded: false,
   lastHeartbeatAt: null,
+  listedSummary: null,
 };
 
 export const pendingKey = (requestId: string) => `pending:${requestId}`;

@@ -4,28 +4,48 @@
 import type { Instance, InstanceEventData, InstanceEventType, InstanceStatus } from '../api/types';
 import { formatDuration, isFailure, lifecycleRank, statusLabel } from './format';
 import { definedFields, findCard, pendingKey, type Card, type FleetState } from './fleetState';
+import type { SummaryBasis } from './fleetSummary';
+import { buildListedCards } from './listBuild';
 import { announce, pushActivity, toneFor } from './notices';
 import { instanceLabel } from './selectors';
 
-export function listLoaded(state: FleetState, instances: Instance[], lastEventId: number, resync: boolean): FleetState {
-  const cards: Record<string, Card> = {};
-  const listedRequests = new Set<string>();
-  for (const instance of instances) {
-    const previous = state.cards[instance.instance_id];
-    if (instance.request_id) listedRequests.add(instance.request_id);
-    cards[instance.instance_id] = {
-      key: instance.instance_id,
-      instance: { ...instance },
-      optimistic: false,
-      // A terminate of ours still in flight stays visible until its answer comes back.
-      pending: previous?.pending === 'terminate' && lifecycleRank(instance.status) < 3 ? 'terminate' : null,
-      error: previous?.error ?? null,
-      emergency: previous?.emergency ?? null,
-    };
-  }
-  // Launches still waiting for their 202 stay, unless the list already has them.
-  for (const card of Object.values(state.cards)) {
-    if (card.optimistic && !listedRequests.has(card.instance.request_id ?? '')) cards[card.key] = card;
+/**
+ * The list (or a re-list after a RESYNC) replaces the instances. `listed` are its cards (and their
+ * summary) built ahead in slices (listBuild.ts); without them the cards are built here. What the page knows beyond the list —
+ * our terminate in flight, a refusal, an emergency notice, launches still waiting for their 202 —
+ * is laid over them, copying the listed cards only when there is something to lay.
+ */
+export function listLoaded(
+  state: FleetState,
+  instances: Instance[],
+  lastEventId: number,
+  resync: boolean,
+  listed?: SummaryBasis,
+): FleetState {
+  let cards = listed?.cards ?? buildListedCards(instances);
+  let copied = listed === undefined;
+  const put = (card: Card) => {
+    if (!copied) {
+      cards = { ...cards };
+      copied = true;
+    }
+    cards[card.key] = card;
+  };
+  let listedRequests: Set<string> | null = null;
+  for (const previous of Object.values(state.cards)) {
+    if (previous.optimistic) {
+      // A launch still waiting for its 202 stays, unless the list already has it.
+      listedRequests ??= new Set(instances.map((i) => i.request_id ?? ''));
+      if (!listedRequests.has(previous.instance.request_id ?? '')) put(previous);
+      continue;
+    }
+    const fresh = cards[previous.key];
+    if (!fresh) continue;
+    // A terminate of ours still in flight stays visible until its answer comes back.
+    const pending = previous.pending === 'terminate' && lifecycleRank(fresh.instance.status) < 3 ? 'terminate' : null;
+    if (pending || previous.error || previous.emergency) {
+      put({ ...fresh, pending, error: previous.error, emergency: previous.emergency });
+    }
   }
   return {
     ...state,
@@ -33,6 +53,7 @@ export function listLoaded(state: FleetState, instances: Instance[], lastEventId
     lastEventId,
     loaded: true,
     resyncRequired: false,
+    listedSummary: listed ?? null,
     activity: resync
       ? pushActivity(state.activity, {
           id: `resync-${lastEventId}`,
