@@ -61,8 +61,12 @@ export function FleetTable({ rows, agents, query, selected, onSort, onOpen, onTo
     const el = scrollRef.current;
     if (!el) return;
     const measure = () => setViewport(el.clientHeight || FALLBACK_VIEWPORT);
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
+    if (typeof ResizeObserver === 'undefined') {
+      measure();
+      return;
+    }
+    // The observer reports the first size after the browser's own layout; reading clientHeight here
+    // instead forced that layout inside the render task, making the first render's task longer.
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
