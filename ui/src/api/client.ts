@@ -1,5 +1,9 @@
 import type {
   AgentList,
+  CommandRequest,
+  CommandResponse,
+  PromoteRequest,
+  PromoteResponse,
   ClientMe,
   InstanceList,
   LaunchRequest,
@@ -75,6 +79,16 @@ export class ApiClient {
       `/api/client/instances/${encodeURIComponent(instanceId)}/terminate`,
       requestId ? { request_id: requestId } : undefined,
     );
+  }
+
+  /** A running replica becomes the primary; the old primary becomes a replica or is terminated. */
+  promote(instanceId: string, body: PromoteRequest): Promise<PromoteResponse> {
+    return this.request<PromoteResponse>('POST', `/api/client/instances/${encodeURIComponent(instanceId)}/promote`, body);
+  }
+
+  /** A command for an agent (a switch or maintenance of one instance). */
+  command(body: CommandRequest): Promise<CommandResponse> {
+    return this.request<CommandResponse>('POST', '/api/client/commands', body);
   }
 
   /** The instance's history from the event log, oldest first. */

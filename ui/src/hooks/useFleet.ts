@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { ApiClient, ApiError, describeProblem } from '../api/client';
 import type { Session } from '../api/session';
 import { newRequestId } from '../api/requestId';
-import type { FleetEvent, LaunchRequest } from '../api/types';
+import type { DemoteTo, FleetEvent, LaunchRequest, SwitchTarget } from '../api/types';
 import { takePrefetchedInstances } from '../api/listPrefetch';
 import { fleetReducer, initialFleetState, type FleetState } from '../state/fleetReducer';
 import { buildListedCardsInSlices } from '../state/listBuild';
@@ -24,6 +24,13 @@ export interface TerminateResult {
 
 export type EventListener = (id: number | null, event: FleetEvent) => void;
 
+/** The answer to a promote or switch: refused ones carry the problem as one line. */
+export interface MoveOutcome {
+  ok: boolean;
+  requestId: string;
+  message: string | null;
+}
+
 export interface Fleet {
   state: FleetState;
   api: ApiClient;
@@ -34,6 +41,9 @@ export interface Fleet {
   retryLoad: () => void;
   launch: (request: LaunchRequest) => Promise<LaunchOutcome>;
   terminate: (instanceId: string) => Promise<void>;
+  promote: (instanceId: string, demoteTo: DemoteTo) => Promise<MoveOutcome>;
+  switchType: (instanceId: string, agentId: string, target: SwitchTarget) => Promise<MoveOutcome>;
+  dismissMove: (instanceId: string) => void;
   reconnectNow: () => void;
   dismissBanner: (id: string) => void;
   dismissCardError: (key: string) => void;
@@ -209,6 +219,50 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     [terminateOne],
   );
 
+  const moveFailure = useCallback((e: unknown, instanceId: string, requestId: string, fallback: string): MoveOutcome => {
+    if (isAuthError(e)) unauthorizedRef.current();
+    const message = e instanceof ApiError ? describeProblem(e.problem) : fallback;
+    dispatch({ type: 'MOVE_FAILED', instanceId, message });
+    return { ok: false, requestId, message };
+  }, []);
+
+  /** Promote a running replica, with a fresh request id; the old primary becomes `demoteTo`. */
+  const promote = useCallback(
+    async (instanceId: string, demoteTo: DemoteTo): Promise<MoveOutcome> => {
+      const requestId = newRequestId('promote-');
+      dispatch({ type: 'PROMOTE_REQUESTED', instanceId, requestId, demoteTo });
+      try {
+        const response = await api.promote(instanceId, { request_id: requestId, demote_primary_to: demoteTo });
+        dispatch({ type: 'PROMOTE_ACCEPTED', instanceId, response });
+        return { ok: true, requestId, message: null };
+      } catch (e) {
+        return moveFailure(e, instanceId, requestId, 'The promote request failed.');
+      }
+    },
+    [api, moveFailure],
+  );
+
+  /** Replace a running primary by another type/subnet/market: a MANUAL_SWITCH command with a fresh request id. */
+  const switchType = useCallback(
+    async (instanceId: string, agentId: string, target: SwitchTarget): Promise<MoveOutcome> => {
+      const requestId = newRequestId('switch-');
+      dispatch({ type: 'SWITCH_REQUESTED', instanceId, requestId, target });
+      try {
+        const response = await api.command({
+          agent_id: agentId,
+          command_type: 'MANUAL_SWITCH',
+          request_id: requestId,
+          metadata: { instance_id: instanceId, target },
+        });
+        dispatch({ type: 'SWITCH_ACCEPTED', instanceId, response: response ?? {} });
+        return { ok: true, requestId, message: null };
+      } catch (e) {
+        return moveFailure(e, instanceId, requestId, 'The switch request failed.');
+      }
+    },
+    [api, moveFailure],
+  );
+
   /** Several at once, a few requests in flight at a time; every instance gets its own request id. */
   const terminateMany = useCallback(
     async (instanceIds: string[]): Promise<TerminateResult[]> => {
@@ -235,6 +289,9 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     retryLoad: useCallback(() => setLoadAttempt((n) => n + 1), []),
     launch,
     terminate,
+    promote,
+    switchType,
+    dismissMove: useCallback((instanceId: string) => dispatch({ type: 'MOVE_DISMISSED', instanceId }), []),
     reconnectNow: useCallback(() => streamRef.current?.reconnectNow(), []),
     dismissBanner: useCallback((id: string) => dispatch({ type: 'BANNER_DISMISSED', id }), []),
     dismissCardError: useCallback((key: string) => dispatch({ type: 'CARD_ERROR_DISMISSED', key }), []),

@@ -3,7 +3,18 @@
 // instances), optimistic.ts (our own launch/terminate requests in flight), notices.ts (agents,
 // emergencies, command results, the activity log and announcements), selectors.ts (what the page reads).
 
-import type { Agent, FleetEvent, Instance, LaunchRequest, LaunchResponse, TerminateResponse } from '../api/types';
+import type {
+  Agent,
+  CommandResponse,
+  DemoteTo,
+  FleetEvent,
+  Instance,
+  LaunchRequest,
+  LaunchResponse,
+  PromoteResponse,
+  SwitchTarget,
+  TerminateResponse,
+} from '../api/types';
 import type { SummaryBasis } from './fleetSummary';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -26,6 +37,21 @@ export interface Card {
   /** A refused request, shown inline on the card (or the row). */
   error: string | null;
   emergency: EmergencyNotice | null;
+  /** A promote or switch of ours (moves.ts): in flight, accepted, or refused with the reason. */
+  move?: MoveState | null;
+}
+
+export type MoveAction = 'promote' | 'switch';
+
+export interface MoveState {
+  action: MoveAction;
+  requestId: string;
+  phase: 'sending' | 'accepted' | 'failed';
+  /** The refusal (problem+json) or the failed command's message. */
+  message: string | null;
+  demoteTo?: DemoteTo;
+  target?: SwitchTarget;
+  commandId?: string;
 }
 
 export interface Banner {
@@ -91,6 +117,12 @@ export type FleetAction =
   | { type: 'TERMINATE_ACCEPTED'; instanceId: string; response: TerminateResponse }
   | { type: 'REQUEST_FAILED'; op: 'launch'; requestId: string; message: string; retryable?: boolean }
   | { type: 'REQUEST_FAILED'; op: 'terminate'; instanceId: string; message: string }
+  | { type: 'PROMOTE_REQUESTED'; instanceId: string; requestId: string; demoteTo: DemoteTo }
+  | { type: 'PROMOTE_ACCEPTED'; instanceId: string; response: PromoteResponse }
+  | { type: 'SWITCH_REQUESTED'; instanceId: string; requestId: string; target: SwitchTarget }
+  | { type: 'SWITCH_ACCEPTED'; instanceId: string; response: CommandResponse }
+  | { type: 'MOVE_FAILED'; instanceId: string; message: string }
+  | { type: 'MOVE_DISMISSED'; instanceId: string }
   | { type: 'CONNECTION_CHANGED'; status: ConnectionStatus; detail?: string | null }
   | { type: 'BANNER_DISMISSED'; id: string }
   | { type: 'CARD_ERROR_DISMISSED'; key: string }
