@@ -237,6 +237,10 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
             subscribe={fleet.subscribe}
             onClose={onClose}
             onTerminate={fleet.terminate}
+            knownTypes={facets.types}
+            onPromote={fleet.promote}
+            onSwitch={fleet.switchType}
+            onDismissMove={fleet.dismissMove}
           />
         )}
       </main>
