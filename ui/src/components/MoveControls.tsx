@@ -170,9 +170,9 @@ function SwitchDialog({ label, currentType, knownTypes, onSend, onCancel }: Swit
 
   return (
     <div className="move-dialog" role="dialog" aria-modal="false" aria-labelledby={ids.title} onKeyDown={(e) => escapeCloses(e, onCancel)}>
-      <h4 id={ids.title} className="move-dialog__title">
+      <h3 id={ids.title} className="move-dialog__title">
         Switch {label} ({currentType})
-      </h4>
+      </h3>
       <p className="muted" id={ids.hint}>
         A replacement is launched as a replica, promoted, and this instance terminated. Sent as a MANUAL_SWITCH command.
       </p>
