@@ -3,7 +3,7 @@ import { ApiClient, ApiError, describeProblem } from '../api/client';
 import type { Session } from '../api/session';
 import { newRequestId } from '../api/requestId';
 import type { DemoteTo, FleetEvent, LaunchRequest, SwitchTarget } from '../api/types';
-import { takePrefetchedInstances } from '../api/listPrefetch';
+import { takePrefetchedInstances } from '../api/prefetch';
 import { fleetReducer, initialFleetState, type FleetState } from '../state/fleetReducer';
 import { buildListedCardsInSlices } from '../state/listBuild';
 import { FleetStream } from '../stream/fleetStream';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropPrefetchedInstances, prefetchInstances, takePrefetchedInstances } from './listPrefetch';
+import { dropPrefetchedInstances, earlyResponse, prefetchInstances, takePrefetchedInstances } from './prefetch';
 
 describe('list prefetch', () => {
   it('hands the list to the first taker with the same token, once', async () => {
@@ -15,5 +15,20 @@ describe('list prefetch', () => {
     dropPrefetchedInstances();
     expect(takePrefetchedInstances('t2')).toBeNull();
     await new Promise((r) => setTimeout(r, 0));
+  });
+});
+
+describe('the requests index.html made', () => {
+  it('are handed over once each, and only for the token they were made with', () => {
+    const w = globalThis as { __spotEarly?: { token: string; me?: Promise<Response>; list?: Promise<Response> } };
+    const me = Promise.resolve(new Response('{}'));
+    const list = Promise.resolve(new Response('{}'));
+    w.__spotEarly = { token: 't1', me, list };
+    expect(earlyResponse('t1', 'list')).toBe(list);
+    expect(earlyResponse('t1', 'list')).toBeNull();
+    expect(earlyResponse('t1', 'me')).toBe(me);
+    expect(w.__spotEarly).toBeUndefined();
+    w.__spotEarly = { token: 't1', me, list };
+    expect(earlyResponse('t2', 'me')).toBeNull();
   });
 });
