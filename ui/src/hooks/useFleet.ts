@@ -86,6 +86,9 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     // The stream opens while the list's cards are still being built; its frames wait until the list
     // is applied, so list + watch keeps its no-gap, no-duplicate order.
     let listApplied = false;
+    // Bumped by every list taken (the first, a re-list after RESYNC): a list built in slices is applied
+    // only if no newer one was taken meanwhile.
+    let listTaken = 0;
     const flush = () => {
       flushTimer = null;
       if (!listApplied) return;
@@ -125,10 +128,13 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
           onResync: async () => {
             flush();
             const fresh = await api.instances();
+            const taken = ++listTaken;
             const instances = fresh.instances ?? [];
             const listed = await buildListedCardsInSlices(instances, { signal: abort.signal });
-            if (!cancelled) {
+            if (!cancelled && taken === listTaken) {
               dispatch({ type: 'RESYNCED', instances, lastEventId: fresh.last_event_id, listed });
+              listApplied = true;
+              flush();
               void loadAgents();
             }
             return fresh.last_event_id;
@@ -142,9 +148,10 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
         });
         streamRef.current = stream;
         stream.start();
+        const taken = ++listTaken;
         const instances = list.instances ?? [];
         const listed = await buildListedCardsInSlices(instances, { signal: abort.signal });
-        if (cancelled) return;
+        if (cancelled || taken !== listTaken) return;
         dispatch({ type: 'LIST_LOADED', instances, lastEventId: list.last_event_id, listed });
         listApplied = true;
         flush();
