@@ -110,6 +110,25 @@ export function startMockApi({ count = 5000, eventsPerSecond = 50, dist = path.j
       if (!inst) return json(res, 404, { type: 'https://spot-optimizer.dev/problems/not-found', title: 'Not found', status: 404 });
       return json(res, 200, [{ event_id: 1, type: 'INSTANCE_LAUNCHING', timestamp: inst.launch_requested_at, status: 'launching', reason: null, data: {} }]);
     }
+    // The optimizer's moves, as API.md describes them (the real endpoints are being built): a promote
+    // answers 202 and streams the failover, a command answers 202.
+    const promote = /^\/api\/client\/instances\/([^/]+)\/promote$/.exec(p);
+    if (promote && req.method === 'POST') {
+      const inst = byId.get(decodeURIComponent(promote[1]));
+      if (!inst || inst.status !== 'running_replica') {
+        return json(res, 409, { type: 'https://spot-optimizer.dev/problems/transition-not-allowed', title: 'Conflict', status: 409, detail: 'not a running replica' });
+      }
+      Object.assign(inst, { status: 'promoting', version: inst.version + 1 });
+      emit('INSTANCE_PROMOTING', inst);
+      setTimeout(() => {
+        Object.assign(inst, { status: 'running_primary', role: 'primary', version: inst.version + 1 });
+        emit('INSTANCE_PROMOTED', inst);
+      }, 1000);
+      return json(res, 202, { instance_id: inst.instance_id, status: 'promoting', role: inst.role, version: inst.version });
+    }
+    if (p === '/api/client/commands' && req.method === 'POST') {
+      return json(res, 202, { command_id: `cmd-${++lastEventId}`, status: 'queued' });
+    }
     if (p.startsWith('/api/events/stream/')) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
       res.write(': connected\n\n');

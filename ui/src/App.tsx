@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiClient, ApiError } from './api/client';
+import type { ClientMe, InstanceList } from './api/types';
+import { dropPrefetchedInstances, earlyResponse, prefetchInstances } from './api/prefetch';
 import { clearToken, loadToken, saveToken, type Session } from './api/session';
 import { FleetPage } from './components/FleetPage';
 import { SignIn } from './components/SignIn';
@@ -14,11 +16,19 @@ export function App() {
     const token = loadToken();
     if (!token) return;
     const abort = new AbortController();
-    new ApiClient({ token })
-      .me(abort.signal)
-      .then((me) => setSession({ token, clientId: me.client_id, name: me.name || me.client_id }))
+    const client = new ApiClient({ token });
+    prefetchInstances(token, () => {
+      const early = earlyResponse(token, 'list');
+      return early ? client.readResponse<InstanceList>(early) : client.instances();
+    });
+    const earlyMe = earlyResponse(token, 'me');
+    (earlyMe ? client.readResponse<ClientMe>(earlyMe) : client.me(abort.signal))
+      .then((me) => {
+        if (!abort.signal.aborted) setSession({ token, clientId: me.client_id, name: me.name || me.client_id });
+      })
       .catch((e) => {
         if (abort.signal.aborted) return;
+        dropPrefetchedInstances();
         if (e instanceof ApiError && e.status === 401) {
           clearToken();
           setNotice('Your saved sign-in is no longer valid. Sign in again.');

@@ -1,5 +1,9 @@
 import type {
   AgentList,
+  CommandRequest,
+  CommandResponse,
+  PromoteRequest,
+  PromoteResponse,
   ClientMe,
   InstanceList,
   LaunchRequest,
@@ -77,6 +81,16 @@ export class ApiClient {
     );
   }
 
+  /** A running replica becomes the primary; the old primary becomes a replica or is terminated. */
+  promote(instanceId: string, body: PromoteRequest): Promise<PromoteResponse> {
+    return this.request<PromoteResponse>('POST', `/api/client/instances/${encodeURIComponent(instanceId)}/promote`, body);
+  }
+
+  /** A command for an agent (a switch or maintenance of one instance). */
+  command(body: CommandRequest): Promise<CommandResponse> {
+    return this.request<CommandResponse>('POST', '/api/client/commands', body);
+  }
+
   /** The instance's history from the event log, oldest first. */
   history(instanceId: string, signal?: AbortSignal): Promise<HistoryEntry[]> {
     return this.request<HistoryEntry[]>(
@@ -92,22 +106,33 @@ export class ApiClient {
     return this.request<Ticket>('POST', '/api/events/tickets');
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  /** An answer to a request already made (index.html makes two before this script runs), read as any other. */
+  readResponse<T>(response: Promise<Response>): Promise<T> {
+    return this.read<T>(response);
+  }
+
+  private request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
       Authorization: `Bearer ${this.token}`,
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await this.fetchImpl(this.baseUrl + path, {
+    return this.read<T>(
+      this.fetchImpl(this.baseUrl + path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
         credentials: 'same-origin',
         cache: 'no-store',
-      });
+      }),
+    );
+  }
+
+  private async read<T>(pending: Promise<Response>): Promise<T> {
+    let response: Response;
+    try {
+      response = await pending;
     } catch (e) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
       throw new ApiError({

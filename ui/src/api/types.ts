@@ -33,6 +33,63 @@ export interface Instance {
   termination_duration_seconds?: number | null;
   /** The row's version; grows with every transition. */
   version?: number | null;
+  /** Why the agent has not made its EC2 call yet (e.g. waiting for EC2's rate-limit budget); null once it has. */
+  launch_queued_reason?: string | null;
+  /** When the agent made (or will make) its EC2 call. */
+  launch_call_at?: string | null;
+  /** Which of the launch's alternatives ran. */
+  launched_with?: LaunchAlternative | null;
+  /** Alternatives tried before it and why each was skipped (e.g. no capacity). */
+  skipped_alternatives?: SkippedAlternative[] | null;
+}
+
+export interface LaunchAlternative {
+  instance_type: string;
+  subnet_id?: string | null;
+}
+
+export interface SkippedAlternative extends LaunchAlternative {
+  reason?: string | null;
+}
+
+/** What the old primary becomes when a replica is promoted. */
+export type DemoteTo = 'replica' | 'terminated';
+
+/** Body of POST /api/client/instances/{id}/promote. */
+export interface PromoteRequest {
+  request_id: string;
+  demote_primary_to: DemoteTo;
+}
+
+/** 202 body of a promote: the replica, now `promoting`. */
+export type PromoteResponse = Partial<Instance> & {
+  instance_id: string;
+  status: InstanceStatus;
+};
+
+export type CommandType = 'MANUAL_SWITCH' | 'ML_URGENT_SWITCH' | 'ML_NORMAL_SWITCH' | 'SCHEDULED_MAINTENANCE';
+export type Market = 'spot' | 'on-demand';
+
+export interface SwitchTarget {
+  instance_type: string;
+  subnet_id?: string;
+  market: Market;
+}
+
+/** Body of POST /api/client/commands. */
+export interface CommandRequest {
+  agent_id: string;
+  command_type: CommandType;
+  request_id: string;
+  metadata: { instance_id: string; target: SwitchTarget; not_before?: string };
+}
+
+/** 202 body of POST /api/client/commands (fields beyond these are kept as they come). */
+export interface CommandResponse {
+  command_id?: string;
+  request_id?: string;
+  status?: string;
+  [extra: string]: unknown;
 }
 
 export interface InstanceList {
@@ -103,6 +160,12 @@ export const INSTANCE_EVENT_TYPES = [
   'INSTANCE_LAUNCH_TIMED_OUT',
   'INSTANCE_TERMINATION_FAILED',
   'INSTANCE_TERMINATION_TIMED_OUT',
+  // The optimizer's moves and the agent's pacing: a replica promoted (the old primary demoted or
+  // terminated), a launch waiting for its EC2 call.
+  'INSTANCE_PROMOTING',
+  'INSTANCE_PROMOTED',
+  'INSTANCE_DEMOTED',
+  'INSTANCE_LAUNCH_QUEUED',
 ] as const;
 
 export type InstanceEventType = (typeof INSTANCE_EVENT_TYPES)[number];
@@ -146,6 +209,8 @@ export interface CommandExecutedData {
   command_type: string;
   success: boolean;
   message?: string | null;
+  request_id?: string | null;
+  instance_id?: string | null;
 }
 
 export interface ResyncData {

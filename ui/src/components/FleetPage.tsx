@@ -1,10 +1,12 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Session } from '../api/session';
 import { useFleet } from '../hooks/useFleet';
+import { useFleetSummary } from '../hooks/useFleetSummary';
 import { useRows } from '../hooks/useRows';
 import { useUrlQuery } from '../hooks/useUrlQuery';
 import { canTerminate, instanceLabel } from '../state/selectors';
-import { countByGroup, facets as facetsOf, type SortKey } from '../state/tableView';
+import { summaryFacets } from '../state/fleetSummary';
+import type { SortKey } from '../state/tableView';
 import { ActivityLog } from './ActivityLog';
 import { AgentsPanel } from './AgentsPanel';
 import { BulkBar } from './BulkBar';
@@ -42,8 +44,9 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
   // here starved under a steady stream on a busy machine (the rows lagged the counts for seconds).
   const cards = state.cards;
   const rows = useRows(cards, query);
-  const counts = useMemo(() => countByGroup(state.cards), [state.cards]);
-  const facets = useMemo(() => facetsOf(cards, query), [cards, query.agent, query.type]); // eslint-disable-line react-hooks/exhaustive-deps
+  const summary = useFleetSummary(cards, state.listedSummary);
+  const counts = summary.counts;
+  const facets = useMemo(() => summaryFacets(summary, query), [summary.agents, summary.types, query.agent, query.type]); // eslint-disable-line react-hooks/exhaustive-deps
   // The plots (and their chunk) come once the table is on screen and the page is idle.
   const [plots, setPlots] = useState(false);
   useEffect(() => {
@@ -234,6 +237,10 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
             subscribe={fleet.subscribe}
             onClose={onClose}
             onTerminate={fleet.terminate}
+            knownTypes={facets.types}
+            onPromote={fleet.promote}
+            onSwitch={fleet.switchType}
+            onDismissMove={fleet.dismissMove}
           />
         )}
       </main>

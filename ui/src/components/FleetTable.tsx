@@ -3,7 +3,7 @@ import type { Agent } from '../api/types';
 import { useNow } from '../hooks/useNow';
 import type { Card } from '../state/fleetState';
 import { formatDuration } from '../state/format';
-import { displayStatus, instanceLabel } from '../state/selectors';
+import { displayStatus, instanceLabel, queuedReason } from '../state/selectors';
 import { formatAge, serializeQuery, type SortKey, type TableQuery } from '../state/tableView';
 import { rowWindow, scrollToRow } from '../state/virtualWindow';
 import { AgentIndicator } from './AgentIndicator';
@@ -61,8 +61,12 @@ export function FleetTable({ rows, agents, query, selected, onSort, onOpen, onTo
     const el = scrollRef.current;
     if (!el) return;
     const measure = () => setViewport(el.clientHeight || FALLBACK_VIEWPORT);
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
+    if (typeof ResizeObserver === 'undefined') {
+      measure();
+      return;
+    }
+    // The observer reports the first size after the browser's own layout; reading clientHeight here
+    // instead forced that layout inside the render task, making the first render's task longer.
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
@@ -270,6 +274,7 @@ const Row = memo(function Row({ card, index, agent, active, selected, open, now,
       </td>
       <td className="col-status">
         <StatusBadge status={status} />
+        <RowNotes card={card} />
         {card.error && (
           <span className="row__error" title={card.error}>
             <span aria-hidden="true">⚠</span>
@@ -302,7 +307,9 @@ const Row = memo(function Row({ card, index, agent, active, selected, open, now,
         )}
       </td>
       <td className="col-role">
-        <span className={`chip chip--${instance.role}`}>{instance.role}</span>
+        <span className={`chip chip--${instance.role}`} data-role={instance.role}>
+          {instance.role}
+        </span>
       </td>
       <td className="col-type">{instance.instance_type}</td>
       <td className="col-agent">
@@ -314,3 +321,31 @@ const Row = memo(function Row({ card, index, agent, active, selected, open, now,
     </tr>
   );
 });
+
+/** Small marks beside the status: queued for the agent (with why), a move of ours in flight or refused. */
+function RowNotes({ card }: { card: Card }) {
+  const queued = queuedReason(card.instance);
+  const move = card.move;
+  return (
+    <>
+      {queued && (
+        <span className="chip chip--queued" title={`Queued for agent: ${queued}`} data-testid="row-queued">
+          queued<span className="visually-hidden">: {queued}</span>
+        </span>
+      )}
+      {move && move.phase !== 'failed' && move.action === 'switch' && (
+        <span className="chip chip--move" title={`Switch to ${move.target?.instance_type ?? 'another type'} requested`}>
+          switching
+        </span>
+      )}
+      {move?.phase === 'failed' && (
+        <span className="row__error" title={move.message ?? undefined}>
+          <span aria-hidden="true">⚠</span>
+          <span className="visually-hidden">
+            {move.action === 'promote' ? 'Promote' : 'Switch'} refused: {move.message}
+          </span>
+        </span>
+      )}
+    </>
+  );
+}

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, describeProblem, type ApiClient } from '../api/client';
-import type { Agent } from '../api/types';
+import type { Agent, DemoteTo, Instance, SwitchTarget } from '../api/types';
 import type { EventListener } from '../hooks/useFleet';
 import type { Card } from '../state/fleetState';
 import { formatDuration, shortTime } from '../state/format';
-import { canTerminate, displayStatus, instanceLabel } from '../state/selectors';
+import { canTerminate, displayStatus, instanceLabel, queuedReason } from '../state/selectors';
 import {
   CAUSE_LABELS,
   explainStatus,
@@ -15,6 +15,7 @@ import {
   type HistoryEntry,
 } from '../state/timeline';
 import { AgentIndicator } from './AgentIndicator';
+import { MoveControls } from './MoveControls';
 import { StatusBadge } from './StatusBadge';
 
 interface Props {
@@ -25,6 +26,10 @@ interface Props {
   subscribe: (listener: EventListener) => () => void;
   onClose: () => void;
   onTerminate: (instanceId: string) => void;
+  knownTypes: string[];
+  onPromote: (instanceId: string, demoteTo: DemoteTo) => void;
+  onSwitch: (instanceId: string, agentId: string, target: SwitchTarget) => void;
+  onDismissMove: (instanceId: string) => void;
 }
 
 /**
@@ -32,7 +37,19 @@ interface Props {
  * The stream subscription starts before the history is fetched, so nothing falls between the two;
  * duplicates are dropped by event id.
  */
-export function InstanceDetail({ instanceId, card, agent, api, subscribe, onClose, onTerminate }: Props) {
+export function InstanceDetail({
+  instanceId,
+  card,
+  agent,
+  api,
+  subscribe,
+  onClose,
+  onTerminate,
+  knownTypes,
+  onPromote,
+  onSwitch,
+  onDismissMove,
+}: Props) {
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -102,7 +119,9 @@ export function InstanceDetail({ instanceId, card, agent, api, subscribe, onClos
         <>
           <div className="detail__status">
             <StatusBadge status={status} />
-            <span className={`chip chip--${instance.role}`}>{instance.role}</span>
+            <span className={`chip chip--${instance.role}`} data-role={instance.role}>
+              {instance.role}
+            </span>
             <span>{instance.instance_type}</span>
           </div>
           {explanation && (
@@ -116,6 +135,7 @@ export function InstanceDetail({ instanceId, card, agent, api, subscribe, onClos
             <Fact label="Request ID" value={instance.request_id ? <code>{instance.request_id}</code> : '—'} />
             <Fact label="Agent" value={<AgentIndicator agentId={instance.agent_id} agent={agent} />} />
             <Fact label="Launch requested" value={shortTime(instance.launch_requested_at) ?? '—'} />
+            <LaunchFacts instance={instance} />
             <Fact label="Launch duration" value={formatDuration(instance.launch_duration_seconds) ?? '—'} />
             {instance.termination_requested_at && (
               <Fact label="Termination requested" value={shortTime(instance.termination_requested_at) ?? '—'} />
@@ -169,6 +189,7 @@ export function InstanceDetail({ instanceId, card, agent, api, subscribe, onClos
                   {card.error}
                 </p>
               )}
+              <MoveControls card={card} knownTypes={knownTypes} onPromote={onPromote} onSwitch={onSwitch} onDismiss={onDismissMove} />
             </div>
           )}
         </>
@@ -203,6 +224,35 @@ export function InstanceDetail({ instanceId, card, agent, api, subscribe, onClos
         </ol>
       )}
     </aside>
+  );
+}
+
+/** How the launch went: queued for the agent (and why), the EC2 call, which alternative ran, which were skipped. */
+function LaunchFacts({ instance }: { instance: Instance }) {
+  const queued = queuedReason(instance);
+  const skipped = instance.skipped_alternatives ?? [];
+  const alt = (a: { instance_type: string; subnet_id?: string | null }) => `${a.instance_type}${a.subnet_id ? ` in ${a.subnet_id}` : ''}`;
+  return (
+    <>
+      {queued && <Fact label="Queued for agent" value={<span data-testid="queued-reason">{queued}</span>} />}
+      {instance.launch_call_at && <Fact label="EC2 call" value={shortTime(instance.launch_call_at) ?? '—'} />}
+      {instance.launched_with && <Fact label="Launched with" value={alt(instance.launched_with)} />}
+      {skipped.length > 0 && (
+        <Fact
+          label="Skipped alternatives"
+          value={
+            <ul className="alternatives">
+              {skipped.map((a, i) => (
+                <li key={`${a.instance_type}-${a.subnet_id ?? ''}-${i}`}>
+                  {alt(a)}
+                  {a.reason ? ` — ${a.reason}` : ''}
+                </li>
+              ))}
+            </ul>
+          }
+        />
+      )}
+    </>
   );
 }
 

@@ -2,8 +2,10 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { ApiClient, ApiError, describeProblem } from '../api/client';
 import type { Session } from '../api/session';
 import { newRequestId } from '../api/requestId';
-import type { FleetEvent, LaunchRequest } from '../api/types';
+import type { DemoteTo, FleetEvent, LaunchRequest, SwitchTarget } from '../api/types';
+import { takePrefetchedInstances } from '../api/prefetch';
 import { fleetReducer, initialFleetState, type FleetState } from '../state/fleetReducer';
+import { buildListedCardsInSlices } from '../state/listBuild';
 import { FleetStream } from '../stream/fleetStream';
 
 export interface LaunchOutcome {
@@ -22,6 +24,13 @@ export interface TerminateResult {
 
 export type EventListener = (id: number | null, event: FleetEvent) => void;
 
+/** The answer to a promote or switch: refused ones carry the problem as one line. */
+export interface MoveOutcome {
+  ok: boolean;
+  requestId: string;
+  message: string | null;
+}
+
 export interface Fleet {
   state: FleetState;
   api: ApiClient;
@@ -32,6 +41,9 @@ export interface Fleet {
   retryLoad: () => void;
   launch: (request: LaunchRequest) => Promise<LaunchOutcome>;
   terminate: (instanceId: string) => Promise<void>;
+  promote: (instanceId: string, demoteTo: DemoteTo) => Promise<MoveOutcome>;
+  switchType: (instanceId: string, agentId: string, target: SwitchTarget) => Promise<MoveOutcome>;
+  dismissMove: (instanceId: string) => void;
   reconnectNow: () => void;
   dismissBanner: (id: string) => void;
   dismissCardError: (key: string) => void;
@@ -71,8 +83,15 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     let cancelled = false;
     let queued: { id: number | null; event: FleetEvent }[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    // The stream opens while the list's cards are still being built; its frames wait until the list
+    // is applied, so list + watch keeps its no-gap, no-duplicate order.
+    let listApplied = false;
+    // Bumped by every list taken (the first, a re-list after RESYNC): a list built in slices is applied
+    // only if no newer one was taken meanwhile.
+    let listTaken = 0;
     const flush = () => {
       flushTimer = null;
+      if (!listApplied) return;
       const events = queued;
       queued = [];
       if (!cancelled && events.length) dispatch({ type: 'EVENTS_RECEIVED', events });
@@ -90,19 +109,18 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     (async () => {
       try {
         void loadAgents();
-        const list = await api.instances(abort.signal);
+        const list = await ((loadAttempt === 0 && takePrefetchedInstances(session.token)) || api.instances(abort.signal));
         if (cancelled) return;
         setLoadError(null);
-        dispatch({ type: 'LIST_LOADED', instances: list.instances ?? [], lastEventId: list.last_event_id });
         stream = new FleetStream({
           clientId: session.clientId,
           fromEventId: list.last_event_id,
           getTicket: () => api.ticket(),
           onEvent: (id, event) => {
-            if (EVENT_BATCH_MS === 0) dispatch({ type: 'EVENT_RECEIVED', id, event });
+            if (EVENT_BATCH_MS === 0 && listApplied) dispatch({ type: 'EVENT_RECEIVED', id, event });
             else {
               queued.push({ id, event });
-              flushTimer ??= setTimeout(flush, EVENT_BATCH_MS);
+              if (listApplied) flushTimer ??= setTimeout(flush, EVENT_BATCH_MS);
             }
             for (const listener of listenersRef.current) listener(id, event);
           },
@@ -110,8 +128,13 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
           onResync: async () => {
             flush();
             const fresh = await api.instances();
-            if (!cancelled) {
-              dispatch({ type: 'RESYNCED', instances: fresh.instances ?? [], lastEventId: fresh.last_event_id });
+            const taken = ++listTaken;
+            const instances = fresh.instances ?? [];
+            const listed = await buildListedCardsInSlices(instances, { signal: abort.signal });
+            if (!cancelled && taken === listTaken) {
+              dispatch({ type: 'RESYNCED', instances, lastEventId: fresh.last_event_id, listed });
+              listApplied = true;
+              flush();
               void loadAgents();
             }
             return fresh.last_event_id;
@@ -125,6 +148,13 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
         });
         streamRef.current = stream;
         stream.start();
+        const taken = ++listTaken;
+        const instances = list.instances ?? [];
+        const listed = await buildListedCardsInSlices(instances, { signal: abort.signal });
+        if (cancelled || taken !== listTaken) return;
+        dispatch({ type: 'LIST_LOADED', instances, lastEventId: list.last_event_id, listed });
+        listApplied = true;
+        flush();
       } catch (e) {
         if (cancelled || (e instanceof DOMException && e.name === 'AbortError')) return;
         if (isAuthError(e)) {
@@ -146,7 +176,7 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
       stream?.stop();
       if (streamRef.current === stream) streamRef.current = null;
     };
-  }, [api, session.clientId, loadAttempt]);
+  }, [api, session.clientId, session.token, loadAttempt]);
 
   const launch = useCallback(
     async (request: LaunchRequest): Promise<LaunchOutcome> => {
@@ -196,6 +226,50 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     [terminateOne],
   );
 
+  const moveFailure = useCallback((e: unknown, instanceId: string, requestId: string, fallback: string): MoveOutcome => {
+    if (isAuthError(e)) unauthorizedRef.current();
+    const message = e instanceof ApiError ? describeProblem(e.problem) : fallback;
+    dispatch({ type: 'MOVE_FAILED', instanceId, message });
+    return { ok: false, requestId, message };
+  }, []);
+
+  /** Promote a running replica, with a fresh request id; the old primary becomes `demoteTo`. */
+  const promote = useCallback(
+    async (instanceId: string, demoteTo: DemoteTo): Promise<MoveOutcome> => {
+      const requestId = newRequestId('promote-');
+      dispatch({ type: 'PROMOTE_REQUESTED', instanceId, requestId, demoteTo });
+      try {
+        const response = await api.promote(instanceId, { request_id: requestId, demote_primary_to: demoteTo });
+        dispatch({ type: 'PROMOTE_ACCEPTED', instanceId, response });
+        return { ok: true, requestId, message: null };
+      } catch (e) {
+        return moveFailure(e, instanceId, requestId, 'The promote request failed.');
+      }
+    },
+    [api, moveFailure],
+  );
+
+  /** Replace a running primary by another type/subnet/market: a MANUAL_SWITCH command with a fresh request id. */
+  const switchType = useCallback(
+    async (instanceId: string, agentId: string, target: SwitchTarget): Promise<MoveOutcome> => {
+      const requestId = newRequestId('switch-');
+      dispatch({ type: 'SWITCH_REQUESTED', instanceId, requestId, target });
+      try {
+        const response = await api.command({
+          agent_id: agentId,
+          command_type: 'MANUAL_SWITCH',
+          request_id: requestId,
+          metadata: { instance_id: instanceId, target },
+        });
+        dispatch({ type: 'SWITCH_ACCEPTED', instanceId, response: response ?? {} });
+        return { ok: true, requestId, message: null };
+      } catch (e) {
+        return moveFailure(e, instanceId, requestId, 'The switch request failed.');
+      }
+    },
+    [api, moveFailure],
+  );
+
   /** Several at once, a few requests in flight at a time; every instance gets its own request id. */
   const terminateMany = useCallback(
     async (instanceIds: string[]): Promise<TerminateResult[]> => {
@@ -222,6 +296,9 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     retryLoad: useCallback(() => setLoadAttempt((n) => n + 1), []),
     launch,
     terminate,
+    promote,
+    switchType,
+    dismissMove: useCallback((instanceId: string) => dispatch({ type: 'MOVE_DISMISSED', instanceId }), []),
     reconnectNow: useCallback(() => streamRef.current?.reconnectNow(), []),
     dismissBanner: useCallback((id: string) => dispatch({ type: 'BANNER_DISMISSED', id }), []),
     dismissCardError: useCallback((key: string) => dispatch({ type: 'CARD_ERROR_DISMISSED', key }), []),

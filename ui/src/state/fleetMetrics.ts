@@ -113,10 +113,11 @@ export function fleetSizeSeries(cards: Record<string, Card>, now: number, window
     }
   };
   const last: SizePoint = { at: now, in_progress: 0, running: 0, failed: 0, ended: 0 };
-  for (const card of Object.values(cards)) {
+  for (const key in cards) {
+    const card = cards[key];
     if (card.optimistic) continue;
     last[statusGroup(card.instance.status)]++;
-    for (const [group, from, to] of segments(card.instance)) add(group, from, to);
+    forEachSegment(card.instance, add);
   }
   const points: SizePoint[] = [];
   const acc = { in_progress: 0, running: 0, failed: 0, ended: 0 };
@@ -133,26 +134,54 @@ export function fleetSizeSeries(cards: Record<string, Card>, now: number, window
 
 type Segment = [StatusGroup, number, number];
 
+interface Times {
+  requested: number;
+  confirmed: number;
+  termRequested: number;
+  termConfirmed: number;
+}
+
+// Instances are replaced, never changed, when their state moves on: their parsed timestamps can be
+// kept for as long as the instance object lives, so a redraw parses only the instances that changed.
+const parsedTimes = new WeakMap<Instance, Times>();
+
+function timesOf(instance: Instance): Times {
+  let times = parsedTimes.get(instance);
+  if (!times) {
+    times = {
+      requested: t(instance.launch_requested_at),
+      confirmed: t(instance.launch_confirmed_at),
+      termRequested: t(instance.termination_requested_at),
+      termConfirmed: t(instance.termination_confirmed_at),
+    };
+    parsedTimes.set(instance, times);
+  }
+  return times;
+}
+
+const INF = Number.POSITIVE_INFINITY;
+/** The first of the times that is known, else never. */
+const firstKnown = (a: number, b = Number.NaN, c = Number.NaN) => (!Number.isNaN(a) ? a : !Number.isNaN(b) ? b : !Number.isNaN(c) ? c : INF);
+
 /** The periods an instance spent in each group, from its timestamps (see groupAt). */
 export function segments(instance: Instance): Segment[] {
-  const requested = t(instance.launch_requested_at);
-  if (Number.isNaN(requested)) return [];
-  const confirmed = t(instance.launch_confirmed_at);
-  const termRequested = t(instance.termination_requested_at);
-  const termConfirmed = t(instance.termination_confirmed_at);
-  const inf = Number.POSITIVE_INFINITY;
-  const or = (...xs: number[]) => xs.find((x) => !Number.isNaN(x)) ?? inf;
   const out: Segment[] = [];
+  forEachSegment(instance, (group, from, to) => out.push([group, from, to]));
+  return out;
+}
+
+function forEachSegment(instance: Instance, visit: (group: StatusGroup, from: number, to: number) => void): void {
+  const { requested, confirmed, termRequested, termConfirmed } = timesOf(instance);
+  if (Number.isNaN(requested)) return;
   if (Number.isNaN(confirmed) && Number.isNaN(termRequested) && Number.isNaN(termConfirmed)) {
-    out.push([statusGroup(instance.status) === 'failed' ? 'failed' : 'in_progress', requested, inf]);
-    return out;
+    visit(statusGroup(instance.status) === 'failed' ? 'failed' : 'in_progress', requested, INF);
+    return;
   }
-  out.push(['in_progress', requested, or(confirmed, termRequested, termConfirmed)]);
-  if (!Number.isNaN(confirmed)) out.push(['running', confirmed, or(termRequested, termConfirmed)]);
+  visit('in_progress', requested, firstKnown(confirmed, termRequested, termConfirmed));
+  if (!Number.isNaN(confirmed)) visit('running', confirmed, firstKnown(termRequested, termConfirmed));
   if (!Number.isNaN(termRequested)) {
     const stuck = instance.status === 'termination_failed' || instance.status === 'termination_timed_out';
-    out.push([stuck && Number.isNaN(termConfirmed) ? 'failed' : 'in_progress', termRequested, or(termConfirmed)]);
+    visit(stuck && Number.isNaN(termConfirmed) ? 'failed' : 'in_progress', termRequested, firstKnown(termConfirmed));
   }
-  if (!Number.isNaN(termConfirmed)) out.push(['ended', termConfirmed, inf]);
-  return out;
+  if (!Number.isNaN(termConfirmed)) visit('ended', termConfirmed, INF);
 }

@@ -23,16 +23,26 @@ import {
   terminateRequested,
 } from './optimistic';
 import { withCard } from './fleetState';
+import {
+  moveDismissed,
+  moveFailed,
+  promoteAccepted,
+  promoteRequested,
+  settleMoveByCommand,
+  switchAccepted,
+  switchRequested,
+} from './moves';
 
 export * from './fleetState';
 export * from './selectors';
 export { emergencyLabel } from './notices';
+export { canPromote, canSwitch } from './moves';
 
 export function fleetReducer(state: FleetState, action: FleetAction): FleetState {
   switch (action.type) {
     case 'LIST_LOADED':
     case 'RESYNCED':
-      return listLoaded(state, action.instances, action.lastEventId, action.type === 'RESYNCED');
+      return listLoaded(state, action.instances, action.lastEventId, action.type === 'RESYNCED', action.listed);
     case 'AGENTS_LOADED':
       return agentsLoaded(state, action.agents);
     case 'EVENT_RECEIVED':
@@ -52,6 +62,18 @@ export function fleetReducer(state: FleetState, action: FleetAction): FleetState
       return action.op === 'launch'
         ? launchFailed(state, action.requestId, action.message, action.retryable ?? false)
         : terminateFailed(state, action.instanceId, action.message);
+    case 'PROMOTE_REQUESTED':
+      return promoteRequested(state, action.instanceId, action.requestId, action.demoteTo);
+    case 'PROMOTE_ACCEPTED':
+      return promoteAccepted(state, action.instanceId, action.response);
+    case 'SWITCH_REQUESTED':
+      return switchRequested(state, action.instanceId, action.requestId, action.target);
+    case 'SWITCH_ACCEPTED':
+      return switchAccepted(state, action.instanceId, action.response);
+    case 'MOVE_FAILED':
+      return moveFailed(state, action.instanceId, action.message);
+    case 'MOVE_DISMISSED':
+      return moveDismissed(state, action.instanceId);
     case 'CONNECTION_CHANGED':
       return connectionChanged(state, action.status, action.detail);
     case 'BANNER_DISMISSED':
@@ -82,7 +104,7 @@ function eventReceived(state: FleetState, id: number | null, event: FleetEvent, 
     case 'EMERGENCY_EVENT':
       return applyEmergency(base, id, event.data, timestamp);
     case 'COMMAND_EXECUTED':
-      return applyCommandExecuted(base, id, event.data, timestamp);
+      return settleMoveByCommand(applyCommandExecuted(base, id, event.data, timestamp), event.data);
     case 'HEARTBEAT':
       return { ...base, lastHeartbeatAt: timestamp ?? base.lastHeartbeatAt };
     case 'RESYNC':

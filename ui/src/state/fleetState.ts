@@ -3,7 +3,19 @@
 // instances), optimistic.ts (our own launch/terminate requests in flight), notices.ts (agents,
 // emergencies, command results, the activity log and announcements), selectors.ts (what the page reads).
 
-import type { Agent, FleetEvent, Instance, LaunchRequest, LaunchResponse, TerminateResponse } from '../api/types';
+import type {
+  Agent,
+  CommandResponse,
+  DemoteTo,
+  FleetEvent,
+  Instance,
+  LaunchRequest,
+  LaunchResponse,
+  PromoteResponse,
+  SwitchTarget,
+  TerminateResponse,
+} from '../api/types';
+import type { SummaryBasis } from './fleetSummary';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -25,6 +37,21 @@ export interface Card {
   /** A refused request, shown inline on the card (or the row). */
   error: string | null;
   emergency: EmergencyNotice | null;
+  /** A promote or switch of ours (moves.ts): in flight, accepted, or refused with the reason. */
+  move?: MoveState | null;
+}
+
+export type MoveAction = 'promote' | 'switch';
+
+export interface MoveState {
+  action: MoveAction;
+  requestId: string;
+  phase: 'sending' | 'accepted' | 'failed';
+  /** The refusal (problem+json) or the failed command's message. */
+  message: string | null;
+  demoteTo?: DemoteTo;
+  target?: SwitchTarget;
+  commandId?: string;
 }
 
 export interface Banner {
@@ -72,11 +99,14 @@ export interface FleetState {
   announcement: { seq: number; text: string } | null;
   loaded: boolean;
   lastHeartbeatAt: string | null;
+  /** The list's cards with their counts, built while loading: where the page's summary starts from. */
+  listedSummary: SummaryBasis | null;
 }
 
 export type FleetAction =
-  | { type: 'LIST_LOADED'; instances: Instance[]; lastEventId: number }
-  | { type: 'RESYNCED'; instances: Instance[]; lastEventId: number }
+  /** `listed`: the list's cards and their summary built ahead in slices (listBuild.ts); else built by the reducer. */
+  | { type: 'LIST_LOADED'; instances: Instance[]; lastEventId: number; listed?: SummaryBasis }
+  | { type: 'RESYNCED'; instances: Instance[]; lastEventId: number; listed?: SummaryBasis }
   | { type: 'AGENTS_LOADED'; agents: Agent[] }
   | { type: 'EVENT_RECEIVED'; id: number | null; event: FleetEvent }
   /** Several stream frames applied in one go (the page batches bursts into one render). */
@@ -87,6 +117,12 @@ export type FleetAction =
   | { type: 'TERMINATE_ACCEPTED'; instanceId: string; response: TerminateResponse }
   | { type: 'REQUEST_FAILED'; op: 'launch'; requestId: string; message: string; retryable?: boolean }
   | { type: 'REQUEST_FAILED'; op: 'terminate'; instanceId: string; message: string }
+  | { type: 'PROMOTE_REQUESTED'; instanceId: string; requestId: string; demoteTo: DemoteTo }
+  | { type: 'PROMOTE_ACCEPTED'; instanceId: string; response: PromoteResponse }
+  | { type: 'SWITCH_REQUESTED'; instanceId: string; requestId: string; target: SwitchTarget }
+  | { type: 'SWITCH_ACCEPTED'; instanceId: string; response: CommandResponse }
+  | { type: 'MOVE_FAILED'; instanceId: string; message: string }
+  | { type: 'MOVE_DISMISSED'; instanceId: string }
   | { type: 'CONNECTION_CHANGED'; status: ConnectionStatus; detail?: string | null }
   | { type: 'BANNER_DISMISSED'; id: string }
   | { type: 'CARD_ERROR_DISMISSED'; key: string }
@@ -107,6 +143,7 @@ export const initialFleetState: FleetState = {
   announcement: null,
   loaded: false,
   lastHeartbeatAt: null,
+  listedSummary: null,
 };
 
 export const pendingKey = (requestId: string) => `pending:${requestId}`;

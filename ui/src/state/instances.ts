@@ -1,31 +1,52 @@
 // Instances as the server tells about them: the list (and the re-list after a RESYNC) and the
 // INSTANCE_* events of the stream. Versions guard against stale or duplicated events.
 
-import type { Instance, InstanceEventData, InstanceEventType, InstanceStatus } from '../api/types';
+import type { Instance, InstanceEventData, InstanceEventType, InstanceStatus, Role } from '../api/types';
 import { formatDuration, isFailure, lifecycleRank, statusLabel } from './format';
 import { definedFields, findCard, pendingKey, type Card, type FleetState } from './fleetState';
+import type { SummaryBasis } from './fleetSummary';
+import { buildListedCards } from './listBuild';
+import { moveAfterEvent } from './moves';
 import { announce, pushActivity, toneFor } from './notices';
 import { instanceLabel } from './selectors';
 
-export function listLoaded(state: FleetState, instances: Instance[], lastEventId: number, resync: boolean): FleetState {
-  const cards: Record<string, Card> = {};
-  const listedRequests = new Set<string>();
-  for (const instance of instances) {
-    const previous = state.cards[instance.instance_id];
-    if (instance.request_id) listedRequests.add(instance.request_id);
-    cards[instance.instance_id] = {
-      key: instance.instance_id,
-      instance: { ...instance },
-      optimistic: false,
-      // A terminate of ours still in flight stays visible until its answer comes back.
-      pending: previous?.pending === 'terminate' && lifecycleRank(instance.status) < 3 ? 'terminate' : null,
-      error: previous?.error ?? null,
-      emergency: previous?.emergency ?? null,
-    };
-  }
-  // Launches still waiting for their 202 stay, unless the list already has them.
-  for (const card of Object.values(state.cards)) {
-    if (card.optimistic && !listedRequests.has(card.instance.request_id ?? '')) cards[card.key] = card;
+/**
+ * The list (or a re-list after a RESYNC) replaces the instances. `listed` are its cards (and their
+ * summary) built ahead in slices (listBuild.ts); without them the cards are built here. What the page knows beyond the list —
+ * our terminate in flight, a refusal, an emergency notice, launches still waiting for their 202 —
+ * is laid over them, copying the listed cards only when there is something to lay.
+ */
+export function listLoaded(
+  state: FleetState,
+  instances: Instance[],
+  lastEventId: number,
+  resync: boolean,
+  listed?: SummaryBasis,
+): FleetState {
+  let cards = listed?.cards ?? buildListedCards(instances);
+  let copied = listed === undefined;
+  const put = (card: Card) => {
+    if (!copied) {
+      cards = { ...cards };
+      copied = true;
+    }
+    cards[card.key] = card;
+  };
+  let listedRequests: Set<string> | null = null;
+  for (const previous of Object.values(state.cards)) {
+    if (previous.optimistic) {
+      // A launch still waiting for its 202 stays, unless the list already has it.
+      listedRequests ??= new Set(instances.map((i) => i.request_id ?? ''));
+      if (!listedRequests.has(previous.instance.request_id ?? '')) put(previous);
+      continue;
+    }
+    const fresh = cards[previous.key];
+    if (!fresh) continue;
+    // A terminate of ours still in flight stays visible until its answer comes back.
+    const pending = previous.pending === 'terminate' && lifecycleRank(fresh.instance.status) < 3 ? 'terminate' : null;
+    if (pending || previous.error || previous.emergency || previous.move) {
+      put({ ...fresh, pending, error: previous.error, emergency: previous.emergency, move: moveAfterEvent(previous.move, fresh.instance.status) });
+    }
   }
   return {
     ...state,
@@ -33,6 +54,7 @@ export function listLoaded(state: FleetState, instances: Instance[], lastEventId
     lastEventId,
     loaded: true,
     resyncRequired: false,
+    listedSummary: listed ?? null,
     activity: resync
       ? pushActivity(state.activity, {
           id: `resync-${lastEventId}`,
@@ -56,6 +78,16 @@ export const STATUS_BY_EVENT: Record<InstanceEventType, InstanceStatus | null> =
   INSTANCE_LAUNCH_TIMED_OUT: 'launch_timed_out',
   INSTANCE_TERMINATION_FAILED: 'termination_failed',
   INSTANCE_TERMINATION_TIMED_OUT: 'termination_timed_out',
+  INSTANCE_PROMOTING: 'promoting',
+  INSTANCE_PROMOTED: 'running_primary',
+  INSTANCE_DEMOTED: 'running_replica',
+  INSTANCE_LAUNCH_QUEUED: 'launching',
+};
+
+/** The role an event implies when it does not say (a promotion makes a primary, a demotion a replica). */
+const ROLE_BY_EVENT: Partial<Record<InstanceEventType, Role>> = {
+  INSTANCE_PROMOTED: 'primary',
+  INSTANCE_DEMOTED: 'replica',
 };
 
 const TERMINATE_OUTCOMES: ReadonlySet<InstanceEventType> = new Set([
@@ -90,7 +122,7 @@ export function applyInstanceEvent(
   }
   if (existing && !existing.optimistic && isStale(existing.instance, data, type)) return state;
 
-  const role = data.role ?? existing?.instance.role ?? 'primary';
+  const role = data.role ?? ROLE_BY_EVENT[type] ?? existing?.instance.role ?? 'primary';
   const status: InstanceStatus =
     data.status ?? STATUS_BY_EVENT[type] ?? (role === 'replica' ? 'running_replica' : 'running_primary');
   const previous: Instance = existing?.instance ?? {
@@ -134,6 +166,7 @@ export function applyInstanceEvent(
     pending: existing?.pending === 'launch' || endsTerminate ? null : (existing?.pending ?? null),
     error: endsTerminate ? null : (existing?.error ?? null),
     emergency: type === 'INSTANCE_TERMINATED' ? null : (existing?.emergency ?? null),
+    move: moveAfterEvent(existing?.move, status),
   };
 
   const text = describeInstanceEvent(type, instance);
@@ -173,6 +206,12 @@ function describeInstanceEvent(type: InstanceEventType, instance: Instance): str
       const d = formatDuration(instance.termination_duration_seconds);
       return `${who} is terminated${d ? ` — terminated in ${d}` : ''}.`;
     }
+    case 'INSTANCE_PROMOTED':
+      return `${who} is now the primary.`;
+    case 'INSTANCE_DEMOTED':
+      return `${who} is now a replica.`;
+    case 'INSTANCE_LAUNCH_QUEUED':
+      return `${who} is queued for its agent${instance.launch_queued_reason ? `: ${instance.launch_queued_reason}` : ''}.`;
     default: {
       const reason = instance.failure_reason && isFailure(instance.status) ? `: ${instance.failure_reason}` : '';
       return `${who}: ${statusLabel(instance.status)}${reason}`;

@@ -7,15 +7,25 @@ export function instanceLabel(instance: Instance): string {
   return instance.ec2_instance_id ?? (instance.instance_id || `${instance.instance_type} (new)`);
 }
 
-/** What the badge shows: our in-flight terminate overlays the server's status. */
+/**
+ * What the badge shows: our in-flight terminate overlays the server's status, and so does our promote
+ * of a replica until the server says it is promoting (so it counts as in progress at once).
+ */
 export function displayStatus(card: Card): InstanceStatus {
-  return card.pending === 'terminate' ? 'terminating' : card.instance.status;
+  if (card.pending === 'terminate') return 'terminating';
+  if (card.move?.action === 'promote' && card.move.phase === 'sending' && card.instance.status === 'running_replica') return 'promoting';
+  return card.instance.status;
+}
+
+/** Why the agent has not made its EC2 call yet, while the launch waits for it. */
+export function queuedReason(instance: Instance): string | null {
+  return instance.status === 'launching' && instance.launch_queued_reason ? instance.launch_queued_reason : null;
 }
 
 const NOT_TERMINABLE: ReadonlySet<InstanceStatus> = new Set(['terminating', 'terminated', 'launch_failed']);
 
 export function canTerminate(card: Card): boolean {
-  return !card.optimistic && card.pending === null && !NOT_TERMINABLE.has(card.instance.status);
+  return !card.optimistic && card.pending === null && card.move?.phase !== 'sending' && !NOT_TERMINABLE.has(card.instance.status);
 }
 
 export function isEnded(card: Card): boolean {

@@ -68,3 +68,24 @@ describe('instance timeline', () => {
     expect(explainStatus('running_primary', launchTimedOut, 'a')).toBeNull();
   });
 });
+
+describe('a failover in the timeline', () => {
+  it('names the interruption notice, the promotion and the demotion', () => {
+    const items = toTimeline([
+      h(20, 'EMERGENCY_EVENT', '2025-01-01T11:00:00Z', { data: { kind: 'SPOT_INTERRUPTION', ec2_instance_id: 'i-0aaa' } }),
+      h(21, 'INSTANCE_PROMOTING', '2025-01-01T11:00:01Z', { status: 'promoting' }),
+      h(22, 'INSTANCE_PROMOTED', '2025-01-01T11:00:03Z', { status: 'running_primary' }),
+      h(23, 'INSTANCE_DEMOTED', '2025-01-01T11:00:04Z', { status: 'running_replica' }),
+      h(24, 'INSTANCE_LAUNCH_QUEUED', '2025-01-01T11:00:05Z', { status: 'launching', reason: 'waiting for EC2 rate-limit budget' }),
+    ]);
+    expect(items.map((i) => i.title)).toEqual([
+      'Emergency: SPOT_INTERRUPTION',
+      'Promotion requested',
+      'Promoted to primary',
+      'Demoted to replica',
+      'Queued for the agent',
+    ]);
+    expect(items[0].tone).toBe('danger');
+    expect(items[2].sincePrevious).toBe('2.0 s');
+  });
+});

@@ -98,6 +98,8 @@ const TITLES: Record<string, string> = {
   INSTANCE_TERMINATION_TIMED_OUT: 'Termination timed out',
   INSTANCE_PROMOTING: 'Promotion requested',
   INSTANCE_PROMOTED: 'Promoted to primary',
+  INSTANCE_DEMOTED: 'Demoted to replica',
+  INSTANCE_LAUNCH_QUEUED: 'Queued for the agent',
   COMMAND_EXECUTED: 'Command result',
   EMERGENCY_EVENT: 'Emergency notice',
 };
