@@ -4,6 +4,7 @@ import static com.spotoptimizer.api.lifecycle.LifecycleActivitiesImpl.block;
 import static com.spotoptimizer.api.lifecycle.LifecycleActivitiesImpl.id;
 import static com.spotoptimizer.api.lifecycle.LifecycleActivitiesImpl.logged;
 
+import com.spotoptimizer.api.move.MoveMetrics;
 import com.spotoptimizer.db.command.CommandRepository;
 import com.spotoptimizer.db.command.CommandResults;
 import com.spotoptimizer.db.command.CommandRow;
@@ -39,13 +40,15 @@ public class MoveActivitiesImpl implements MoveActivities {
     private final InstanceRepository instances;
     private final CommandRepository commands;
     private final CommandResults results;
+    private final MoveMetrics metrics;
 
     public MoveActivitiesImpl(InstanceTransitions transitions, InstanceRepository instances, CommandRepository commands,
-                              CommandResults results) {
+                              CommandResults results, MoveMetrics metrics) {
         this.transitions = transitions;
         this.instances = instances;
         this.commands = commands;
         this.results = results;
+        this.metrics = metrics;
     }
 
     @Override
@@ -82,12 +85,22 @@ public class MoveActivitiesImpl implements MoveActivities {
 
     @Override
     public InstanceSnapshot recordPromoted(Outcome request) {
-        return write(transitions.promoted(id(request.instanceId()), request.reason()), "promoted");
+        TransitionResult result = block(transitions.promoted(id(request.instanceId()), request.reason()));
+        logged(result, "promoted");
+        if (result.changed()) {
+            metrics.promotion(true);
+        }
+        return Snapshots.of(result.row());
     }
 
     @Override
     public InstanceSnapshot recordPromotionAbandoned(Outcome outcome) {
-        return write(transitions.promotionAbandoned(id(outcome.instanceId()), outcome.reason()), "promotion abandoned");
+        TransitionResult result = block(transitions.promotionAbandoned(id(outcome.instanceId()), outcome.reason()));
+        logged(result, "promotion abandoned");
+        if (result.changed()) {
+            metrics.promotion(false);
+        }
+        return Snapshots.of(result.row());
     }
 
     @Override
@@ -105,6 +118,7 @@ public class MoveActivitiesImpl implements MoveActivities {
                 outcome.succeeded(), outcome.reason(), outcome.newInstanceId(), outcome.oldInstanceId()))
                 .block(READ_TIMEOUT);
         if (Boolean.TRUE.equals(closed)) {
+            metrics.moveEnded(outcome.succeeded());
             log.info("Recorded move outcome command_id={} succeeded={} new_instance_id={} reason={}",
                     outcome.commandId(), outcome.succeeded(), outcome.newInstanceId(), outcome.reason());
         }
