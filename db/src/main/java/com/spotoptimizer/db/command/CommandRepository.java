@@ -89,7 +89,8 @@ public class CommandRepository {
     /** Move commands not closed yet: what a restart checks against the workflows that exist. */
     public Flux<CommandRow> findOpenMoves() {
         return db.sql("SELECT " + COLUMNS + """
-                 FROM commands WHERE command_type NOT IN ('LAUNCH_INSTANCE', 'TERMINATE_INSTANCE')
+                 FROM commands
+                WHERE command_type NOT IN ('LAUNCH_INSTANCE', 'TERMINATE_INSTANCE')
                   AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')""")
                 .map(CommandRepository::map).all();
     }
