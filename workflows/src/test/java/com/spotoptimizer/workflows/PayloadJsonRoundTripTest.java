@@ -1,6 +1,13 @@
 package com.spotoptimizer.workflows;
 
 import com.spotoptimizer.workflows.agent.CommandPriority;
+import com.spotoptimizer.workflows.move.DemoteTo;
+import com.spotoptimizer.workflows.move.Demotion;
+import com.spotoptimizer.workflows.move.FailoverInput;
+import com.spotoptimizer.workflows.move.MoveCommand;
+import com.spotoptimizer.workflows.move.MoveResult;
+import com.spotoptimizer.workflows.move.PromoteInstanceInput;
+import com.spotoptimizer.workflows.move.SwitchInstanceInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.spotoptimizer.workflows.agent.LaunchCommand;
@@ -75,7 +82,36 @@ class PayloadJsonRoundTripTest {
                 new TerminateResult(INSTANCE, "termination_failed", "UnauthorizedOperation: not authorized"),
                 new TaggedInstance("i-0orphan", INSTANCE, "client-1", "req-1", "running"),
                 ConfirmationVerdict.accepted(snapshot),
-                ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, "i-0abc", snapshot));
+                ConfirmationVerdict.refused(ConfirmationVerdict.EC2_ID_MISMATCH, "i-0abc", snapshot),
+                moveCommand(null),
+                moveCommand(CONFIRMED),
+                new Demotion(INSTANCE, "7a1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b", "switch sw-1"),
+                MoveResult.succeeded("cmd-1", INSTANCE, "7a1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b", "replaced"),
+                MoveResult.failed(null, "replica ended during promotion", null, INSTANCE),
+                new PromoteInstanceInput("client-1", "p-1", INSTANCE, null, DemoteTo.REPLICA, null),
+                new PromoteInstanceInput("client-1", "p-2", INSTANCE, "7a1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                        DemoteTo.TERMINATED, terminate()),
+                new SwitchInstanceInput(moveCommand(null), INSTANCE, launch(spec), terminate(), Duration.ofSeconds(330)),
+                new FailoverInput("client-1", INSTANCE, "1741064767", CONFIRMED, null, null, launch(spec), terminate()),
+                new FailoverInput("client-1", INSTANCE, "1741064767", CONFIRMED, "7a1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                        launch(spec), launch(spec), terminate()));
+    }
+
+    private static MoveCommand moveCommand(Instant notBefore) {
+        return new MoveCommand("cmd-1", "client-1", "a1", Transport.HTTP, INSTANCE, "SCHEDULED_MAINTENANCE",
+                CommandPriority.SCHEDULED_MAINTENANCE, "mnt-1", "{\"instance_id\":\"" + INSTANCE + "\"}", REQUESTED,
+                notBefore);
+    }
+
+    private static LaunchInstanceInput launch(LaunchSpec spec) {
+        return new LaunchInstanceInput(INSTANCE, "client-1", "a1", Transport.TEMPORAL, "spot-agent-a1",
+                "move.sw-1.replacement", "sha256:f", "m6i.large", "replica", spec, "{\"replica_of\":\"x\"}", REQUESTED,
+                Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMinutes(3), CommandPriority.MANUAL_SWITCH);
+    }
+
+    private static TerminateInstanceInput terminate() {
+        return new TerminateInstanceInput(INSTANCE, "client-1", "a1", Transport.HTTP, "spot-agent-a1", "req-1",
+                "m5.large", "move.sw-1.old", "replaced", REQUESTED, Duration.ofMinutes(3), CommandPriority.MANUAL_SWITCH);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,6 +3,9 @@ package com.spotoptimizer.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflowImpl;
+import com.spotoptimizer.workflows.move.InterruptionFailoverWorkflowImpl;
+import com.spotoptimizer.workflows.move.PromoteInstanceWorkflowImpl;
+import com.spotoptimizer.workflows.move.SwitchInstanceWorkflowImpl;
 import com.spotoptimizer.workflows.terminate.TerminateInstanceWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
@@ -43,11 +46,12 @@ class WorkflowHistoryReplayTest {
     @MethodSource("histories")
     void recordedHistoryReplaysAgainstTheCurrentWorkflowCode(String fileName) throws Exception {
         WorkflowReplayer.replayWorkflowExecution(read(fileName),
-                LaunchInstanceWorkflowImpl.class, TerminateInstanceWorkflowImpl.class);
+                LaunchInstanceWorkflowImpl.class, TerminateInstanceWorkflowImpl.class, PromoteInstanceWorkflowImpl.class,
+                SwitchInstanceWorkflowImpl.class, InterruptionFailoverWorkflowImpl.class);
     }
 
     @Test
-    void fixturesCoverTheLaunchAndTerminationPathsThatMatter() throws Exception {
+    void fixturesCoverTheLaunchTerminationAndMovePathsThatMatter() throws Exception {
         List<String> names = histories().toList();
 
         assertThat(names).contains(
@@ -58,6 +62,14 @@ class WorkflowHistoryReplayTest {
                 "terminate-late-instance.json",
                 "terminate-after-terminate-while-launching.json",
                 "terminate-timed-out.json");
+        assertThat(names).contains(
+                "move-switch-succeeded.json",
+                "move-switch-replacement-refused.json",
+                "move-promote-demote-to-replica.json",
+                "move-failover-with-replica.json");
+        assertThat(read("move-switch-succeeded.json"))
+                .contains("EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED", "EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED");
+        assertThat(read("move-failover-with-replica.json")).contains("EVENT_TYPE_TIMER_FIRED");
         assertThat(read("launch-timed-out-then-confirmed-late.json"))
                 .contains("EVENT_TYPE_TIMER_FIRED", "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED");
         assertThat(read("launch-terminated-while-launching.json"))

@@ -149,10 +149,16 @@ public class AgentCommandService {
     public Mono<Boolean> recordResult(String agentId, String commandId, CommandResultRequest request) {
         return commands.findForAgent(agentId, commandId)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("command " + commandId)))
+                // A move the control plane runs is closed by its workflow with the move's outcome: an agent's
+                // report on it is acknowledged and changes nothing.
+                .filter(command -> !com.spotoptimizer.api.command.CommandService.CONTROL_PLANE.equals(
+                        com.spotoptimizer.db.system.JsonText.toMap(command.metadataJson())
+                                .get(com.spotoptimizer.api.command.CommandService.RUN_BY)))
                 .flatMap(command -> results.record(command, request.success(), request.message())
                         .flatMap(recorded -> !recorded || request.success() || command.instanceId() == null
                                 ? Mono.just(recorded)
-                                : reportRefusal(command, request.message()).thenReturn(recorded)));
+                                : reportRefusal(command, request.message()).thenReturn(recorded)))
+                .defaultIfEmpty(false);
     }
 
     private Mono<Boolean> reportRefusal(CommandRow command, String message) {

@@ -159,11 +159,11 @@ public class InstanceService {
     }
 
     /** The stable id of a launch: derived from (client, request id), so concurrent duplicates agree on it. */
-    static UUID instanceId(String clientId, String requestId) {
+    public static UUID instanceId(String clientId, String requestId) {
         return UUID.nameUUIDFromBytes(("instance/" + clientId + "/" + requestId).getBytes(StandardCharsets.UTF_8));
     }
 
-    static String fingerprint(String agentId, String instanceType, String role, Map<String, Object> metadata) {
+    public static String fingerprint(String agentId, String instanceType, String role, Map<String, Object> metadata) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agent_id", agentId);
         body.put("instance_type", instanceType);
@@ -178,7 +178,7 @@ public class InstanceService {
     }
 
     @SuppressWarnings("unchecked")
-    private static Object canonical(Object value) {
+    public static Object canonical(Object value) {
         if (value instanceof Map<?, ?> map) {
             TreeMap<String, Object> sorted = new TreeMap<>();
             map.forEach((k, v) -> sorted.put(String.valueOf(k), canonical(v)));

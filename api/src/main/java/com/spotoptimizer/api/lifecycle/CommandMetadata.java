@@ -28,6 +28,18 @@ final class CommandMetadata {
         return JsonText.of(metadata);
     }
 
+    /**
+     * The primary a launched replica stands in for: launch metadata {@code replica_of} (a switch's or failover's
+     * replacement carries it; a client may set it on a replica it launches). Null when absent or not an id.
+     */
+    static java.util.UUID replicaOf(LaunchInstanceInput input) {
+        Object value = JsonText.toMap(input.metadataJson()).get("replica_of");
+        if (!"replica".equals(input.role()) || !(value instanceof String text)) {
+            return null;
+        }
+        return com.spotoptimizer.db.instance.InstanceRepository.parseUuid(text);
+    }
+
     static String terminate(TerminateInstanceInput input, String ec2InstanceId) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("ec2_instance_id", ec2InstanceId);

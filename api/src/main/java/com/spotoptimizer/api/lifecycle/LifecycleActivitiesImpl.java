@@ -47,7 +47,8 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
     public InstanceSnapshot recordLaunchRequested(LaunchInstanceInput input) {
         NewLaunch launch = new NewLaunch(UUID.fromString(input.instanceId()), input.clientId(), input.agentId(),
                 input.instanceType(), input.role(), input.requestId(), input.requestFingerprint(), input.metadataJson(),
-                CommandMetadata.launch(input), input.requestedAt(), input.transport() == Transport.TEMPORAL);
+                CommandMetadata.launch(input), input.requestedAt(), input.transport() == Transport.TEMPORAL,
+                input.priority(), CommandMetadata.replicaOf(input));
         return write(transitions.launchRequested(launch), "launch requested");
     }
 
@@ -97,7 +98,7 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
     public InstanceSnapshot recordTerminationRequested(TerminateInstanceInput input) {
         return write(transitions.terminationRequested(id(input.instanceId()), input.requestId(), input.reason(),
                 input.requestedAt(), row -> CommandMetadata.terminate(input, row.ec2InstanceId()),
-                input.transport() == Transport.TEMPORAL), "termination requested");
+                input.transport() == Transport.TEMPORAL, input.priority()), "termination requested");
     }
 
     @Override
@@ -142,7 +143,7 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
      * workflow stops retrying and decides (discard a conflicting confirmation, or record a failure state);
      * anything else (the database is away) is retried within the activity's bounded policy.
      */
-    private static TransitionResult block(Mono<TransitionResult> transition) {
+    static TransitionResult block(Mono<TransitionResult> transition) {
         try {
             return transition.block(WRITE_TIMEOUT);
         } catch (ConfirmationConflictException e) {
@@ -155,7 +156,7 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
         }
     }
 
-    private static void logged(TransitionResult result, String what) {
+    static void logged(TransitionResult result, String what) {
         if (result.changed()) {
             log.info("Recorded {} instance_id={} status={} ec2_instance_id={} version={}", what,
                     result.row().instanceId(), result.row().status().value(), result.row().ec2InstanceId(),
@@ -163,7 +164,7 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
         }
     }
 
-    private static UUID id(String instanceId) {
+    static UUID id(String instanceId) {
         try {
             return UUID.fromString(instanceId);
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package com.spotoptimizer.api.presence;
 
 import com.spotoptimizer.api.auth.Caller;
+import com.spotoptimizer.api.move.InterruptionFailovers;
 import com.spotoptimizer.api.system.Problems;
 import com.spotoptimizer.db.account.AgentEmergencies;
 import com.spotoptimizer.db.account.AgentPresence;
@@ -20,7 +21,8 @@ import reactor.core.publisher.Mono;
 /**
  * The seed's agent heartbeat and emergency endpoints. An agent token acts for its own agent id only.
  * A heartbeat that brings the agent online announces AGENT_STATUS_CHANGED; going offline is the
- * {@link AgentOfflineSweeper}'s. An emergency notice announces EMERGENCY_EVENT once.
+ * {@link AgentOfflineSweeper}'s. An emergency notice announces EMERGENCY_EVENT once; a spot interruption of a
+ * running primary also starts its failover ({@link InterruptionFailovers}).
  */
 @RestController
 @RequestMapping("/api/agents/{agentId}")
@@ -28,11 +30,14 @@ public class PresenceController {
 
     private final AgentPresence presence;
     private final AgentEmergencies emergencies;
+    private final InterruptionFailovers failovers;
     private final Clock clock;
 
-    public PresenceController(AgentPresence presence, AgentEmergencies emergencies, Clock clock) {
+    public PresenceController(AgentPresence presence, AgentEmergencies emergencies, InterruptionFailovers failovers,
+                              Clock clock) {
         this.presence = presence;
         this.emergencies = emergencies;
+        this.failovers = failovers;
         this.clock = clock;
     }
 
@@ -64,6 +69,8 @@ public class PresenceController {
                 // A notice about an instance this agent does not own (or that does not exist) changes nothing.
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("instance " + request.ec2InstanceId() + " of agent "
                         + agentId)))
+                // A spot interruption of a running primary starts its failover (a repeat of the notice joins it).
+                .flatMap(r -> failovers.onNotice(request.kind(), r.instanceId(), request.actionTime()).thenReturn(r))
                 .map(r -> new EmergencyResponse(agentId, request.kind(), request.ec2InstanceId(),
                         r.instanceId() == null ? null : r.instanceId().toString(), r.eventId(), r.created()));
     }

@@ -46,6 +46,72 @@ public class CommandRepository {
         return spec.fetch().rowsUpdated().map(n -> n > 0);
     }
 
+    /**
+     * A move's command (switch or maintenance), recorded by its workflow: not handed to an agent before
+     * {@code notBefore} (null: at once). Inserts unless it exists; true if inserted.
+     */
+    public Mono<Boolean> insertMove(CommandRow c, Instant notBefore) {
+        var spec = db.sql("""
+                INSERT INTO commands (command_id, agent_id, client_id, instance_id, command_type, priority, request_id,
+                                      metadata, status, created_at, not_before)
+                VALUES (:id, :agent, :client, :instance, :type, :priority, :request, CAST(:metadata AS jsonb), :status,
+                        :created, :notBefore)
+                ON CONFLICT DO NOTHING""")
+                .bind("id", c.commandId()).bind("agent", c.agentId()).bind("client", c.clientId())
+                .bind("type", c.commandType()).bind("priority", c.priority()).bind("request", c.requestId())
+                .bind("metadata", c.metadataJson() == null ? "{}" : c.metadataJson())
+                .bind("status", c.status()).bind("created", c.createdAt());
+        spec = c.instanceId() == null ? spec.bindNull("instance", UUID.class) : spec.bind("instance", c.instanceId());
+        spec = notBefore == null ? spec.bindNull("notBefore", Instant.class) : spec.bind("notBefore", notBefore);
+        return spec.fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    /** A client's move command by its request id, whatever its type (a request id names one move). */
+    public Mono<CommandRow> findMoveByRequest(String clientId, String requestId) {
+        return db.sql("SELECT " + COLUMNS + """
+                 FROM commands WHERE client_id = :client AND request_id = :request
+                  AND command_type NOT IN ('LAUNCH_INSTANCE', 'TERMINATE_INSTANCE')
+                ORDER BY created_at LIMIT 1""")
+                .bind("client", clientId).bind("request", requestId).map(CommandRepository::map).one();
+    }
+
+    public Mono<CommandRow> findById(String commandId) {
+        return db.sql("SELECT " + COLUMNS + " FROM commands WHERE command_id = :id")
+                .bind("id", commandId).map(CommandRepository::map).one();
+    }
+
+    /** The recorded outcome of a move (JSON), if it has one. */
+    public Mono<String> findOutcome(String commandId) {
+        return db.sql("SELECT outcome::text AS outcome FROM commands WHERE command_id = :id AND outcome IS NOT NULL")
+                .bind("id", commandId).map(r -> r.get("outcome", String.class)).one();
+    }
+
+    /** Move commands not closed yet: what a restart checks against the workflows that exist. */
+    public Flux<CommandRow> findOpenMoves() {
+        return db.sql("SELECT " + COLUMNS + """
+                 FROM commands
+                WHERE command_type NOT IN ('LAUNCH_INSTANCE', 'TERMINATE_INSTANCE')
+                  AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')""")
+                .map(CommandRepository::map).all();
+    }
+
+    /** The not_before of a command, if any. */
+    public Mono<Instant> findNotBefore(String commandId) {
+        return db.sql("SELECT not_before FROM commands WHERE command_id = :id AND not_before IS NOT NULL")
+                .bind("id", commandId).map(r -> r.get("not_before", Instant.class)).one();
+    }
+
+    /** Closes a move's command with its outcome; a command already closed stays as it is (first outcome wins). */
+    public Mono<Long> closeWithOutcome(String commandId, String status, String message, String outcomeJson, Instant now) {
+        var spec = db.sql("""
+                UPDATE commands SET status = :status, result_message = :message, outcome = CAST(:outcome AS jsonb),
+                                    completed_at = :now, lease_expires_at = NULL
+                WHERE command_id = :id AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')""")
+                .bind("id", commandId).bind("status", status).bind("outcome", outcomeJson).bind("now", now);
+        spec = message == null ? spec.bindNull("message", String.class) : spec.bind("message", message);
+        return spec.fetch().rowsUpdated();
+    }
+
     public Mono<CommandRow> findForAgent(String agentId, String commandId) {
         return db.sql("SELECT " + COLUMNS + " FROM commands WHERE agent_id = :agent AND command_id = :id")
                 .bind("agent", agentId).bind("id", commandId).map(CommandRepository::map).one();
@@ -54,7 +120,8 @@ public class CommandRepository {
     /**
      * Hands out the agent's pending commands under a lease: queued ones, and delivered ones whose lease
      * ran out without a confirmation or result (at-least-once). SKIP LOCKED keeps two concurrent polls
-     * of the same agent from handing out the same command twice within one lease.
+     * of the same agent from handing out the same command twice within one lease. A scheduled command is not
+     * handed out before its {@code not_before}.
      */
     public Flux<CommandRow> lease(String agentId, Instant now, Duration lease, int limit) {
         return db.sql("""
@@ -63,6 +130,7 @@ public class CommandRepository {
                 FROM (SELECT command_id FROM commands
                       WHERE agent_id = :agent
                         AND (status = 'QUEUED' OR (status = 'DELIVERED' AND lease_expires_at <= :now))
+                        AND (not_before IS NULL OR not_before <= :now)
                       ORDER BY priority DESC, created_at, command_id
                       LIMIT :limit
                       FOR UPDATE SKIP LOCKED) pending

@@ -27,6 +27,11 @@ public enum CommandType {
         return this != LAUNCH_INSTANCE && this != TERMINATE_INSTANCE;
     }
 
+    /** A move of the optimizer: its workflow, not an agent, records its outcome. */
+    public boolean isMove() {
+        return isClientQueueable();
+    }
+
     public static Optional<CommandType> parse(String name) {
         return Arrays.stream(values()).filter(t -> t.name().equals(name)).findFirst();
     }

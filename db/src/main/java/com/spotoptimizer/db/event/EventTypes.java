@@ -11,6 +11,12 @@ public final class EventTypes {
     public static final String INSTANCE_LAUNCH_TIMED_OUT = "INSTANCE_LAUNCH_TIMED_OUT";
     public static final String INSTANCE_TERMINATION_FAILED = "INSTANCE_TERMINATION_FAILED";
     public static final String INSTANCE_TERMINATION_TIMED_OUT = "INSTANCE_TERMINATION_TIMED_OUT";
+    /** A replica is being promoted ({@code running_replica → promoting}). */
+    public static final String INSTANCE_PROMOTING = "INSTANCE_PROMOTING";
+    /** The replica is the primary now ({@code promoting → running_primary}). */
+    public static final String INSTANCE_PROMOTED = "INSTANCE_PROMOTED";
+    /** The former primary serves on as a replica ({@code running_primary → running_replica}). */
+    public static final String INSTANCE_DEMOTED = "INSTANCE_DEMOTED";
     public static final String AGENT_STATUS_CHANGED = "AGENT_STATUS_CHANGED";
     public static final String EMERGENCY_EVENT = "EMERGENCY_EVENT";
     public static final String COMMAND_EXECUTED = "COMMAND_EXECUTED";

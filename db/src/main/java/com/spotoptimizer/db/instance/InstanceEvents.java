@@ -13,7 +13,8 @@ final class InstanceEvents {
     static String typeFor(InstanceStatus status) {
         return switch (status) {
             case LAUNCHING -> EventTypes.INSTANCE_LAUNCHING;
-            case RUNNING_PRIMARY, RUNNING_REPLICA, PROMOTING -> EventTypes.INSTANCE_RUNNING;
+            case RUNNING_PRIMARY, RUNNING_REPLICA -> EventTypes.INSTANCE_RUNNING;
+            case PROMOTING -> EventTypes.INSTANCE_PROMOTING;
             case TERMINATING -> EventTypes.INSTANCE_TERMINATING;
             case TERMINATED -> EventTypes.INSTANCE_TERMINATED;
             case LAUNCH_FAILED -> EventTypes.INSTANCE_LAUNCH_FAILED;

@@ -72,13 +72,70 @@ public class InstanceRepository {
                 .map(InstanceRepository::map).all();
     }
 
+    /**
+     * The primary a replica stands in for: the one its {@code replica_of} names while that one is a running
+     * primary; otherwise its client's oldest running primary on the same agent. Empty when there is none.
+     */
+    public Mono<InstanceRow> findPrimaryFor(UUID replicaId) {
+        return db.sql("SELECT " + prefixed("p") + """
+                 FROM instances r JOIN instances p
+                   ON p.client_id = r.client_id AND p.status = 'running_primary' AND p.instance_id <> r.instance_id
+                  AND (p.instance_id = r.replica_of OR (p.agent_id = r.agent_id AND NOT EXISTS (
+                         SELECT 1 FROM instances named WHERE named.instance_id = r.replica_of
+                            AND named.status = 'running_primary')))
+                WHERE r.instance_id = :id
+                ORDER BY (p.instance_id = r.replica_of) DESC NULLS LAST, p.launch_requested_at, p.instance_id
+                LIMIT 1""")
+                .bind("id", replicaId).map(InstanceRepository::map).one();
+    }
+
+    /**
+     * A running replica standing in for this primary: one whose {@code replica_of} names it, else (when the
+     * primary is its client's oldest running primary on that agent) an unattached replica of the same agent —
+     * the same relation as {@link #findPrimaryFor}, seen from the other side.
+     */
+    public Mono<InstanceRow> findRunningReplicaOf(UUID primaryId) {
+        return db.sql("SELECT " + prefixed("r") + """
+                 FROM instances p JOIN instances r
+                   ON r.client_id = p.client_id AND r.status = 'running_replica' AND r.instance_id <> p.instance_id
+                WHERE p.instance_id = :id
+                  AND (r.replica_of = p.instance_id OR (r.replica_of IS NULL AND r.agent_id = p.agent_id
+                       AND p.instance_id = (SELECT o.instance_id FROM instances o
+                                            WHERE o.client_id = p.client_id AND o.agent_id = p.agent_id
+                                              AND o.status = 'running_primary'
+                                            ORDER BY o.launch_requested_at, o.instance_id LIMIT 1)))
+                ORDER BY (r.replica_of = p.instance_id) DESC NULLS LAST, r.launch_confirmed_at, r.instance_id
+                LIMIT 1""")
+                .bind("id", primaryId).map(InstanceRepository::map).one();
+    }
+
+    /** Rows a restart may find mid-promotion: their move workflow may be gone. */
+    public Flux<InstanceRow> findPromoting() {
+        return db.sql("SELECT " + COLUMNS + " FROM instances WHERE status = 'promoting'")
+                .map(InstanceRepository::map).all();
+    }
+
+    /** Only called inside a transition of {@link InstanceTransitions}. */
+    Mono<Long> setReplicaOf(UUID instanceId, UUID primaryId) {
+        var spec = db.sql("UPDATE instances SET replica_of = :primary WHERE instance_id = :id").bind("id", instanceId);
+        spec = bind(spec, "primary", primaryId, UUID.class);
+        return spec.fetch().rowsUpdated();
+    }
+
+    /** {@link #COLUMNS} of one side of a self-join. */
+    private static String prefixed(String alias) {
+        return java.util.Arrays.stream(COLUMNS.split(","))
+                .map(column -> alias + "." + column.strip())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Inserts a new launching row; empty when the (client, request) already exists. */
-    Mono<InstanceRow> insertLaunching(InstanceRow row) {
+    Mono<InstanceRow> insertLaunching(InstanceRow row, UUID replicaOf) {
         var spec = db.sql("""
                 INSERT INTO instances (instance_id, client_id, agent_id, instance_type, role, status, request_id,
-                                       request_fingerprint, metadata, launch_requested_at)
+                                       request_fingerprint, metadata, launch_requested_at, replica_of)
                 VALUES (:id, :client, :agent, :type, :role, 'launching', :request, :fingerprint,
-                        CAST(:metadata AS jsonb), :requested)
+                        CAST(:metadata AS jsonb), :requested, :replicaOf)
                 ON CONFLICT DO NOTHING
                 RETURNING """ + " " + COLUMNS)
                 .bind("id", row.instanceId())
@@ -90,6 +147,7 @@ public class InstanceRepository {
                 .bind("fingerprint", row.requestFingerprint())
                 .bind("metadata", row.metadataJson() == null ? "{}" : row.metadataJson())
                 .bind("requested", row.launchRequestedAt());
+        spec = bind(spec, "replicaOf", replicaOf, UUID.class);
         return spec.map(InstanceRepository::map).one();
     }
 
@@ -97,7 +155,7 @@ public class InstanceRepository {
     Mono<InstanceRow> updateIfVersion(InstanceRow row, Instant now) {
         var spec = db.sql("""
                 UPDATE instances SET
-                    status = :status, failure_reason = :reason, ec2_instance_id = :ec2,
+                    status = :status, role = :role, failure_reason = :reason, ec2_instance_id = :ec2,
                     termination_request_id = :termRequest,
                     launch_confirmed_at = :launchConfirmed, launch_duration_seconds = :launchDuration,
                     termination_requested_at = :termRequested, termination_confirmed_at = :termConfirmed,
@@ -106,6 +164,7 @@ public class InstanceRepository {
                 WHERE instance_id = :id AND version = :version
                 RETURNING """ + " " + COLUMNS)
                 .bind("status", row.status().value())
+                .bind("role", row.role())
                 .bind("id", row.instanceId())
                 .bind("version", row.version())
                 .bind("now", now);

@@ -34,6 +34,14 @@ public record InstanceRow(
                 version, createdAt, updatedAt);
     }
 
+    /** The role follows a promotion or demotion. */
+    public InstanceRow withRole(String newRole) {
+        return new InstanceRow(instanceId, clientId, agentId, ec2InstanceId, instanceType, newRole, status, failureReason,
+                requestId, requestFingerprint, terminationRequestId, metadataJson, launchRequestedAt, launchConfirmedAt,
+                launchDurationSeconds, terminationRequestedAt, terminationConfirmedAt, terminationDurationSeconds,
+                version, createdAt, updatedAt);
+    }
+
     public InstanceRow withLaunchConfirmed(String ec2Id, Instant confirmedAt) {
         return new InstanceRow(instanceId, clientId, agentId, ec2Id, instanceType, role, status, failureReason,
                 requestId, requestFingerprint, terminationRequestId, metadataJson, launchRequestedAt, confirmedAt,

@@ -59,9 +59,11 @@ public enum InstanceStatus {
         return switch (this) {
             case LAUNCHING -> EnumSet.of(RUNNING_PRIMARY, RUNNING_REPLICA, LAUNCH_FAILED, LAUNCH_TIMED_OUT, TERMINATING);
             // Straight to terminated: EC2 ended it without us (spot reclaim, console) — ground truth wins.
-            case RUNNING_PRIMARY -> EnumSet.of(TERMINATING, TERMINATED);
+            // Demotion: a primary whose replica was promoted serves on as a replica.
+            case RUNNING_PRIMARY -> EnumSet.of(RUNNING_REPLICA, TERMINATING, TERMINATED);
             case RUNNING_REPLICA -> EnumSet.of(PROMOTING, TERMINATING, TERMINATED);
-            case PROMOTING -> EnumSet.of(RUNNING_PRIMARY, TERMINATING, TERMINATED);
+            // Back to replica: the promotion failed before the old primary was touched.
+            case PROMOTING -> EnumSet.of(RUNNING_PRIMARY, RUNNING_REPLICA, TERMINATING, TERMINATED);
             // A terminate while launching may find the launch refused: then nothing exists to terminate.
             case TERMINATING -> EnumSet.of(TERMINATED, TERMINATION_FAILED, TERMINATION_TIMED_OUT);
             // Failed or timed-out instances can still be terminated, e.g. one that turned up late, or be found

@@ -3,6 +3,9 @@ package com.spotoptimizer.db.instance;
 import static com.spotoptimizer.db.instance.InstanceStatus.LAUNCHING;
 import static com.spotoptimizer.db.instance.InstanceStatus.LAUNCH_FAILED;
 import static com.spotoptimizer.db.instance.InstanceStatus.LAUNCH_TIMED_OUT;
+import static com.spotoptimizer.db.instance.InstanceStatus.PROMOTING;
+import static com.spotoptimizer.db.instance.InstanceStatus.RUNNING_PRIMARY;
+import static com.spotoptimizer.db.instance.InstanceStatus.RUNNING_REPLICA;
 import static com.spotoptimizer.db.instance.InstanceStatus.TERMINATED;
 import static com.spotoptimizer.db.instance.InstanceStatus.TERMINATING;
 import static com.spotoptimizer.db.instance.InstanceStatus.TERMINATION_FAILED;
@@ -12,6 +15,7 @@ import com.spotoptimizer.db.command.CommandRepository;
 import com.spotoptimizer.db.command.CommandRow;
 import com.spotoptimizer.db.command.CommandType;
 import com.spotoptimizer.db.event.EventAppender;
+import com.spotoptimizer.db.event.EventTypes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -62,10 +66,10 @@ public class InstanceTransitions {
                 launch.instanceType(), launch.role(), LAUNCHING, null, launch.requestId(), launch.requestFingerprint(),
                 null, launch.metadataJson(), launch.requestedAt(), null, null, null, null, null, 0, null, null);
         CommandRow command = new CommandRow(launchCommandId(launch.instanceId()), launch.agentId(), launch.clientId(),
-                launch.instanceId(), CommandType.LAUNCH_INSTANCE.name(), CommandType.LAUNCH_INSTANCE.priority(),
+                launch.instanceId(), CommandType.LAUNCH_INSTANCE.name(), priorityOr(launch.priority(), CommandType.LAUNCH_INSTANCE),
                 launch.requestId(), launch.commandMetadataJson(), launch.dispatchedViaTemporal() ? "DISPATCHED" : "QUEUED",
                 0, null, launch.requestedAt());
-        Mono<TransitionResult> work = instances.insertLaunching(draft)
+        Mono<TransitionResult> work = instances.insertLaunching(draft, launch.replicaOf())
                 .flatMap(created -> commands.insert(command)
                         .then(announce(created, null))
                         .thenReturn(new TransitionResult(created, true)))
@@ -128,10 +132,10 @@ public class InstanceTransitions {
      */
     public Mono<TransitionResult> terminationRequested(UUID instanceId, String requestId, String reason, Instant requestedAt,
                                                        Function<InstanceRow, String> commandMetadata,
-                                                       boolean dispatchedViaTemporal) {
+                                                       boolean dispatchedViaTemporal, int priority) {
         Function<InstanceRow, Mono<?>> queue = row -> commands.insert(new CommandRow(
                 terminateCommandId(row.instanceId(), row.terminationRequestId()), row.agentId(), row.clientId(),
-                row.instanceId(), CommandType.TERMINATE_INSTANCE.name(), CommandType.TERMINATE_INSTANCE.priority(),
+                row.instanceId(), CommandType.TERMINATE_INSTANCE.name(), priorityOr(priority, CommandType.TERMINATE_INSTANCE),
                 row.terminationRequestId(), commandMetadata.apply(row), dispatchedViaTemporal ? "DISPATCHED" : "QUEUED", 0, null,
                 clock.instant()));
         return tx.transactional(findOrFail(instanceId).flatMap(row -> {
@@ -189,13 +193,66 @@ public class InstanceTransitions {
                 row.withStatus(TERMINATION_TIMED_OUT, reason), reason, closeTerminateCommand(row, "CANCELLED", reason)));
     }
 
+    /**
+     * running_replica → promoting (INSTANCE_PROMOTING). Already promoting: unchanged (a retried step). Anything
+     * else, a primary included, is not promotable: a move that finds its replica promoted already skips this step.
+     */
+    public Mono<TransitionResult> promotionRequested(UUID instanceId, String reason) {
+        return apply(instanceId, row -> {
+            if (row.status() == PROMOTING) {
+                return null;
+            }
+            if (row.status() != RUNNING_REPLICA) {
+                throw new TransitionNotAllowedException(row.status(), "promote");
+            }
+            return new Change(row.withStatus(PROMOTING, null), reason, noCommand(), null);
+        });
+    }
+
+    /**
+     * promoting → running_primary (INSTANCE_PROMOTED): the role becomes primary and the row stands in for nobody.
+     * A row EC2 ended meanwhile (terminated by ground truth) is returned unchanged: the promotion failed.
+     */
+    public Mono<TransitionResult> promoted(UUID instanceId, String reason) {
+        return apply(instanceId, row -> row.status() != PROMOTING ? null : new Change(
+                row.withStatus(RUNNING_PRIMARY, null).withRole("primary"), reason,
+                updated -> instances.setReplicaOf(instanceId, null), EventTypes.INSTANCE_PROMOTED));
+    }
+
+    /** promoting → running_replica: the promotion failed before the old primary was touched. */
+    public Mono<TransitionResult> promotionAbandoned(UUID instanceId, String reason) {
+        return apply(instanceId, row -> row.status() != PROMOTING ? null
+                : new Change(row.withStatus(RUNNING_REPLICA, null), reason, noCommand(), null));
+    }
+
+    /**
+     * running_primary → running_replica (INSTANCE_DEMOTED), standing in for {@code newPrimary} from now on.
+     * Anything else (already a replica, ended, being terminated) is returned unchanged.
+     */
+    public Mono<TransitionResult> demoted(UUID instanceId, UUID newPrimary, String reason) {
+        return apply(instanceId, row -> row.status() != RUNNING_PRIMARY ? null : new Change(
+                row.withStatus(RUNNING_REPLICA, null).withRole("replica"), reason,
+                updated -> instances.setReplicaOf(instanceId, newPrimary), EventTypes.INSTANCE_DEMOTED));
+    }
+
+    private static int priorityOr(int priority, CommandType type) {
+        return priority <= 0 ? type.priority() : priority;
+    }
+
     private Mono<TransitionResult> settleLaunch(UUID instanceId, InstanceStatus target, String reason, String commandStatus) {
         return apply(instanceId, row -> row.status() != LAUNCHING ? null
                 : new Change(row.withStatus(target, reason), reason, closeLaunchCommand(row, commandStatus, reason)));
     }
 
-    /** What a transition writes besides the row: the event's reason and the command work. */
-    private record Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork) {
+    /**
+     * What a transition writes besides the row: the event's reason, the command work, and the event type when it
+     * is not the one the new state announces (null: {@link InstanceEvents#typeFor}).
+     */
+    private record Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork, String eventType) {
+
+        Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork) {
+            this(next, reason, commandWork, null);
+        }
     }
 
     /**
@@ -212,7 +269,7 @@ public class InstanceTransitions {
                     .switchIfEmpty(Mono.error(() -> new OptimisticLockingFailureException(
                             "instance " + instanceId + " changed concurrently")))
                     .flatMap(updated -> change.commandWork().apply(updated)
-                            .then(announce(updated, change.reason()))
+                            .then(announce(updated, change.reason(), change.eventType()))
                             .thenReturn(new TransitionResult(updated, true)));
         });
         return tx.transactional(attempt)
@@ -240,7 +297,12 @@ public class InstanceTransitions {
     }
 
     private Mono<Void> announce(InstanceRow row, String reason) {
-        return events.append(row.clientId(), InstanceEvents.typeFor(row.status()), row.instanceId(),
+        return announce(row, reason, null);
+    }
+
+    private Mono<Void> announce(InstanceRow row, String reason, String eventType) {
+        return events.append(row.clientId(), eventType != null ? eventType : InstanceEvents.typeFor(row.status()),
+                row.instanceId(),
                 InstanceEvents.data(row, reason), clock.instant()).then();
     }
 

@@ -44,6 +44,10 @@ public final class ActivityStubs {
         return Workflow.newActivityStub(LifecycleActivities.class, LIFECYCLE);
     }
 
+    public static com.spotoptimizer.workflows.move.MoveActivities moves() {
+        return Workflow.newActivityStub(com.spotoptimizer.workflows.move.MoveActivities.class, LIFECYCLE);
+    }
+
     /** {@code remaining}: what is left of the confirmation deadline when the agent gets the work. */
     public static AgentActivities agent(String taskQueue, Duration remaining) {
         return agentStub(taskQueue, remaining.isNegative() || remaining.isZero() ? Duration.ofSeconds(1) : remaining);

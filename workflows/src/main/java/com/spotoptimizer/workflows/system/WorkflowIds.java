@@ -15,4 +15,19 @@ public final class WorkflowIds {
     public static String terminate(String instanceId) {
         return "terminate-" + instanceId;
     }
+
+    /** One promotion per client request. */
+    public static String promote(String clientId, String requestId) {
+        return "promote-" + clientId + "-" + requestId;
+    }
+
+    /** One switch (or maintenance) per client request: a request id names one move. */
+    public static String move(String clientId, String requestId) {
+        return "move-" + clientId + "-" + requestId;
+    }
+
+    /** One failover per interrupted instance and notice (the notice's action time). */
+    public static String failover(String instanceId, String noticeKey) {
+        return "failover-" + instanceId + "-" + noticeKey;
+    }
 }

@@ -225,6 +225,13 @@ public final class InMemoryLifecycle implements LifecycleActivities {
         instanceByRequest.put(launch.clientId() + "/" + launch.requestId(), row.instanceId);
     }
 
+    /** EC2 ended the instance without us (spot reclaim): ground truth makes the row terminated. */
+    public synchronized void endedOutside(String instanceId, String reason) {
+        Row row = find(instanceId);
+        move(row, Statuses.TERMINATED, reason);
+        changed("endedOutside", row, reason);
+    }
+
     /** Every call of {@code method} fails as a database outage would (a retryable failure). */
     public void failAlways(String method) {
         failing.add(method);
@@ -248,7 +255,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
 
     // ---- internals ----------------------------------------------------------------------------
 
-    private void passGate(String method) {
+    void passGate(String method) {
         if (failing.contains(method)) {
             throw new IllegalStateException("database unavailable (" + method + ")");
         }
@@ -300,7 +307,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
         }
     }
 
-    private void move(Row row, String target, String failureReason) {
+    void move(Row row, String target, String failureReason) {
         if (!Statuses.canMove(row.status, target)) {
             throw ApplicationFailure.newNonRetryableFailure(
                     "transition " + row.status + " -> " + target + " is not allowed", "TransitionNotAllowed");
@@ -321,17 +328,31 @@ public final class InMemoryLifecycle implements LifecycleActivities {
     }
 
     private InstanceSnapshot changed(String method, Row row, String reason) {
-        events.add(new Event(Statuses.eventType(row.status), row.instanceId, row.status, reason, row.version));
+        return changed(method, row, reason, Statuses.eventType(row.status));
+    }
+
+    InstanceSnapshot changed(String method, Row row, String reason, String eventType) {
+        events.add(new Event(eventType, row.instanceId, row.status, reason, row.version));
         calls.add(new Call(method, row.instanceId, true, row.status));
         return row.snapshot();
     }
 
-    private InstanceSnapshot unchanged(String method, Row row) {
+    InstanceSnapshot unchanged(String method, Row row) {
         calls.add(new Call(method, row.instanceId, false, row.status));
         return row.snapshot();
     }
 
-    private Row find(String instanceId) {
+    /** The row, or null; call under the lifecycle's lock. */
+    Row rowOrNull(String instanceId) {
+        return rows.get(instanceId);
+    }
+
+    /** Every row; call under the lifecycle's lock. */
+    java.util.Collection<Row> allRows() {
+        return rows.values();
+    }
+
+    Row find(String instanceId) {
         Row row = rows.get(instanceId);
         if (row == null) {
             throw ApplicationFailure.newNonRetryableFailure("no instance " + instanceId, "InstanceNotFound");
@@ -352,14 +373,15 @@ public final class InMemoryLifecycle implements LifecycleActivities {
     }
 
     /** The mutable row; only touched under the lifecycle's lock. */
-    private static final class Row {
+    static final class Row {
         final String instanceId;
         final String clientId;
         final String agentId;
         final String requestId;
         final String requestFingerprint;
         final String instanceType;
-        final String role;
+        String role;
+        String replicaOf;
         final Instant launchRequestedAt;
         String ec2InstanceId;
         String status = Statuses.LAUNCHING;

@@ -4,7 +4,12 @@ import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.await;
 import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.launchWorkflowId;
 import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.result;
 
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
+import com.spotoptimizer.workflows.move.DemoteTo;
+import com.spotoptimizer.workflows.move.FailoverInput;
+import com.spotoptimizer.workflows.move.MoveResult;
+import com.spotoptimizer.workflows.move.SwitchInstanceInput;
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -26,8 +31,9 @@ import java.time.Duration;
  * <pre>
  * ./mvnw -q -o -pl workflows test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
  * java -cp workflows/target/test-classes:workflows/target/classes:$(cat workflows/target/test.classpath) \
- *     com.spotoptimizer.workflows.testing.RecordWorkflowHistories workflows/src/test/resources/histories
+ *     com.spotoptimizer.workflows.testing.RecordWorkflowHistories workflows/src/test/resources/histories [moves]
  * </pre>
+ * With {@code moves} only the move workflows' fixtures ({@code move-*.json}) are recorded.
  *
  * Replacing a fixture throws away the proof that running workflows of the old shape still replay: add
  * new files next to the old ones unless the old code path is gone for good.
@@ -41,11 +47,16 @@ public final class RecordWorkflowHistories {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: RecordWorkflowHistories <histories directory>");
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !"moves".equals(args[1])) {
+            throw new IllegalArgumentException("usage: RecordWorkflowHistories <histories directory> [moves]");
         }
         RecordWorkflowHistories recorder = new RecordWorkflowHistories(Path.of(args[0]));
         Files.createDirectories(recorder.directory);
+        if (args.length == 2) {
+            // Only the moves' fixtures: the lifecycle's stay as recorded.
+            recorder.recordMoves();
+            System.exit(0);
+        }
         recorder.launchConfirmedOverHttp();
         recorder.launchConfirmedByTemporalAgent();
         recorder.launchRefusedForCapacity();
@@ -124,6 +135,67 @@ public final class RecordWorkflowHistories {
             h.lifecycle.seed(launch, Statuses.RUNNING_PRIMARY, "i-0stuck");
             result(h.startTermination(h.terminateInput(launch, "term-1")));
             save(h, WorkflowIds.terminate(launch.instanceId()), "terminate-timed-out.json");
+        }
+    }
+
+    private void recordMoves() throws IOException {
+        switchReplacesPrimary();
+        switchWithRefusedReplacement();
+        promoteDemotingToReplica();
+        failoverWithReplica();
+    }
+
+    private void switchReplacesPrimary() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            MoveFixtures f = new MoveFixtures(h);
+            LaunchInstanceInput old = f.runningPrimary(Transport.TEMPORAL);
+            SwitchInstanceInput input = f.switchInput(old, "MANUAL_SWITCH", CommandPriority.MANUAL_SWITCH, "sw-1", null);
+            moveResult(f.startSwitch(input));
+            save(h, WorkflowIds.move(old.clientId(), "sw-1"), "move-switch-succeeded.json");
+        }
+    }
+
+    private void switchWithRefusedReplacement() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            MoveFixtures f = new MoveFixtures(h);
+            h.agent.launches(Script.REFUSE).refusingWith(FailureTypes.INSUFFICIENT_CAPACITY, "no capacity");
+            LaunchInstanceInput old = f.runningPrimary(Transport.TEMPORAL);
+            SwitchInstanceInput input = f.switchInput(old, "ML_URGENT_SWITCH", CommandPriority.ML_URGENT_SWITCH, "sw-2",
+                    null);
+            moveResult(f.startSwitch(input));
+            save(h, WorkflowIds.move(old.clientId(), "sw-2"), "move-switch-replacement-refused.json");
+        }
+    }
+
+    private void promoteDemotingToReplica() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            MoveFixtures f = new MoveFixtures(h);
+            LaunchInstanceInput primary = f.runningPrimary(Transport.HTTP);
+            LaunchInstanceInput replica = f.runningReplicaOf(primary);
+            var promote = f.startPromote(f.promoteInput(replica, primary, DemoteTo.REPLICA, "p-1"));
+            promote.awaitRecorded();
+            moveResult(promote);
+            save(h, WorkflowIds.promote(primary.clientId(), "p-1"), "move-promote-demote-to-replica.json");
+        }
+    }
+
+    private void failoverWithReplica() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            MoveFixtures f = new MoveFixtures(h);
+            LaunchInstanceInput primary = f.runningPrimary(Transport.TEMPORAL);
+            LaunchInstanceInput replica = f.runningReplicaOf(primary);
+            FailoverInput input = f.failoverInput(primary, replica, h.now().plus(Duration.ofMinutes(2)));
+            moveResult(f.startFailover(input));
+            save(h, WorkflowIds.failover(primary.instanceId(), input.noticeKey()), "move-failover-with-replica.json");
+        }
+    }
+
+    private static MoveResult moveResult(Object typedStub) {
+        try {
+            return WorkflowTestHarness.untyped(typedStub).getResult(30, java.util.concurrent.TimeUnit.SECONDS,
+                    MoveResult.class);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -19,9 +19,9 @@ public final class Statuses {
 
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             LAUNCHING, Set.of(RUNNING_PRIMARY, RUNNING_REPLICA, LAUNCH_FAILED, LAUNCH_TIMED_OUT, TERMINATING),
-            RUNNING_PRIMARY, Set.of(TERMINATING),
-            RUNNING_REPLICA, Set.of(PROMOTING, TERMINATING),
-            PROMOTING, Set.of(RUNNING_PRIMARY, TERMINATING),
+            RUNNING_PRIMARY, Set.of(RUNNING_REPLICA, TERMINATING, TERMINATED),
+            RUNNING_REPLICA, Set.of(PROMOTING, TERMINATING, TERMINATED),
+            PROMOTING, Set.of(RUNNING_PRIMARY, RUNNING_REPLICA, TERMINATING, TERMINATED),
             TERMINATING, Set.of(TERMINATED, TERMINATION_FAILED, TERMINATION_TIMED_OUT),
             LAUNCH_FAILED, Set.of(TERMINATING),
             LAUNCH_TIMED_OUT, Set.of(TERMINATING),
@@ -44,7 +44,8 @@ public final class Statuses {
     public static String eventType(String status) {
         return switch (status) {
             case LAUNCHING -> "INSTANCE_LAUNCHING";
-            case RUNNING_PRIMARY, RUNNING_REPLICA, PROMOTING -> "INSTANCE_RUNNING";
+            case RUNNING_PRIMARY, RUNNING_REPLICA -> "INSTANCE_RUNNING";
+            case PROMOTING -> "INSTANCE_PROMOTING";
             case TERMINATING -> "INSTANCE_TERMINATING";
             case TERMINATED -> "INSTANCE_TERMINATED";
             case LAUNCH_FAILED -> "INSTANCE_LAUNCH_FAILED";

@@ -7,6 +7,9 @@ import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflowImpl;
 import com.spotoptimizer.workflows.launch.LaunchResult;
 import com.spotoptimizer.workflows.launch.LaunchTimeouts;
+import com.spotoptimizer.workflows.move.InterruptionFailoverWorkflowImpl;
+import com.spotoptimizer.workflows.move.PromoteInstanceWorkflowImpl;
+import com.spotoptimizer.workflows.move.SwitchInstanceWorkflowImpl;
 import com.spotoptimizer.workflows.system.SearchAttributes;
 import com.spotoptimizer.workflows.system.TaskQueues;
 import com.spotoptimizer.workflows.system.Transport;
@@ -51,11 +54,16 @@ public final class WorkflowTestHarness implements AutoCloseable {
     public final TestWorkflowEnvironment env;
     public final WorkflowClient client;
     public final InMemoryLifecycle lifecycle = new InMemoryLifecycle();
+    public final InMemoryMoves moves = new InMemoryMoves(lifecycle);
     public final ScriptedAgent agent;
     private int launches;
 
     private WorkflowTestHarness() {
-        env = TestWorkflowEnvironment.newInstance();
+        this(io.temporal.testing.TestEnvironmentOptions.getDefaultInstance());
+    }
+
+    private WorkflowTestHarness(io.temporal.testing.TestEnvironmentOptions options) {
+        env = TestWorkflowEnvironment.newInstance(options);
         for (var key : SearchAttributes.ALL) {
             env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
         }
@@ -63,14 +71,27 @@ public final class WorkflowTestHarness implements AutoCloseable {
         agent = new ScriptedAgent(client, this::now);
         Worker controlPlane = env.newWorker(CONTROL_PLANE_QUEUE);
         controlPlane.registerWorkflowImplementationTypes(LaunchInstanceWorkflowImpl.class,
-                TerminateInstanceWorkflowImpl.class);
-        controlPlane.registerActivitiesImplementations(lifecycle);
+                TerminateInstanceWorkflowImpl.class, PromoteInstanceWorkflowImpl.class, SwitchInstanceWorkflowImpl.class,
+                InterruptionFailoverWorkflowImpl.class);
+        controlPlane.registerActivitiesImplementations(lifecycle, moves);
         env.newWorker(AGENT_QUEUE).registerActivitiesImplementations(agent);
         env.start();
     }
 
     public static WorkflowTestHarness start() {
         return new WorkflowTestHarness();
+    }
+
+    /**
+     * With no workflow cache (so no sticky execution): every workflow task replays the history from the start on
+     * the worker, as a worker restarted after a crash does. A workflow that continues correctly here survives a
+     * crash between any two of its steps.
+     */
+    public static WorkflowTestHarness startReplayingEveryTask() {
+        return new WorkflowTestHarness(io.temporal.testing.TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(io.temporal.worker.WorkerFactoryOptions.newBuilder()
+                        .setWorkflowCacheSize(0).build())
+                .build());
     }
 
     /** The test server's clock: read it to stamp inputs and confirmations, never to assert on. */

@@ -1,0 +1,101 @@
+package com.spotoptimizer.api.move;
+
+import com.spotoptimizer.api.auth.Caller;
+import com.spotoptimizer.api.instance.InstanceView;
+import com.spotoptimizer.api.system.Problems;
+import com.spotoptimizer.db.account.AccountRepository;
+import com.spotoptimizer.db.instance.InstanceRepository;
+import com.spotoptimizer.db.instance.InstanceRow;
+import com.spotoptimizer.db.instance.InstanceStatus;
+import com.spotoptimizer.workflows.agent.CommandPriority;
+import com.spotoptimizer.workflows.move.DemoteTo;
+import com.spotoptimizer.workflows.move.PromoteInstanceInput;
+import com.spotoptimizer.workflows.system.WorkflowIds;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Promotes a running replica through a {@code PromoteInstanceWorkflow}; answers once the replica is
+ * {@code promoting}. The same request id again joins the same promotion; anything but a running replica is a 409
+ * and changes nothing.
+ */
+@Service
+public class PromoteService {
+
+    private final InstanceRepository instances;
+    private final AccountRepository accounts;
+    private final MoveInputs inputs;
+    private final MoveWorkflows workflows;
+
+    public PromoteService(InstanceRepository instances, AccountRepository accounts, MoveInputs inputs,
+                          MoveWorkflows workflows) {
+        this.instances = instances;
+        this.accounts = accounts;
+        this.workflows = workflows;
+        this.inputs = inputs;
+    }
+
+    public Mono<InstanceView> promote(Caller caller, String anyId, PromoteRequest request) {
+        PromoteRequest body = request != null ? request : PromoteRequest.empty();
+        String requestId = body.requestId() != null ? body.requestId() : "promote-" + UUID.randomUUID();
+        DemoteTo demoteTo = "terminated".equals(body.demotePrimaryTo()) ? DemoteTo.TERMINATED : DemoteTo.REPLICA;
+        return instances.findForClient(caller.clientId(), anyId)
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("instance " + anyId)))
+                .flatMap(replica -> workflows.isRunning(WorkflowIds.promote(caller.clientId(), requestId))
+                        .flatMap(repeat -> repeat || replica.status() != InstanceStatus.RUNNING_REPLICA
+                                ? repeatOrRefuse(caller, replica, requestId)
+                                : start(replica, requestId, demoteTo)));
+    }
+
+    private Mono<InstanceView> start(InstanceRow replica, String requestId, DemoteTo demoteTo) {
+        return instances.findPrimaryFor(replica.instanceId()).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(primary -> oldPrimaryTermination(primary.orElse(null), requestId, demoteTo)
+                        .map(Optional::of).defaultIfEmpty(Optional.empty())
+                        .flatMap(termination -> workflows.promote(new PromoteInstanceInput(replica.clientId(), requestId,
+                                replica.instanceId().toString(),
+                                primary.map(p -> p.instanceId().toString()).orElse(null), demoteTo,
+                                termination.orElse(null)))))
+                .flatMap(recorded -> {
+                    String status = recorded.status();
+                    if (!InstanceStatus.PROMOTING.value().equals(status)
+                            && !InstanceStatus.RUNNING_PRIMARY.value().equals(status)) {
+                        return Mono.error(notPromotable(replica.instanceId(), status));
+                    }
+                    return instances.findById(replica.instanceId());
+                })
+                .switchIfEmpty(Mono.defer(() -> instances.findById(replica.instanceId())))
+                .map(InstanceView::of);
+    }
+
+    private Mono<com.spotoptimizer.workflows.terminate.TerminateInstanceInput> oldPrimaryTermination(
+            InstanceRow primary, String requestId, DemoteTo demoteTo) {
+        if (primary == null || demoteTo != DemoteTo.TERMINATED) {
+            return Mono.empty();
+        }
+        return accounts.findAgent(primary.agentId()).map(agent -> inputs.termination(primary, agent,
+                "promote." + requestId + ".old", "demoted to terminated: replica promoted", CommandPriority.CRITICAL));
+    }
+
+    /**
+     * A repeat of a promotion (running, or one that made this row primary) answers with the row; anything else
+     * that is not a running replica is refused.
+     */
+    private Mono<InstanceView> repeatOrRefuse(Caller caller, InstanceRow row, String requestId) {
+        if (row.status() == InstanceStatus.PROMOTING || row.status() == InstanceStatus.RUNNING_PRIMARY) {
+            return workflows.exists(WorkflowIds.promote(caller.clientId(), requestId)).map(repeat -> {
+                if (!repeat) {
+                    throw notPromotable(row.instanceId(), row.status().value());
+                }
+                return InstanceView.of(row);
+            });
+        }
+        return Mono.error(notPromotable(row.instanceId(), row.status().value()));
+    }
+
+    private static RuntimeException notPromotable(UUID instanceId, String status) {
+        return Problems.conflict("not-a-running-replica", "Not a running replica",
+                "instance " + instanceId + " is " + status + "; only a running replica can be promoted");
+    }
+}
