@@ -23,6 +23,18 @@ public interface LifecycleActivities {
      */
     InstanceSnapshot recordLaunchConfirmed(LaunchConfirmation confirmation);
 
+    /**
+     * The agent waits for its EC2 turn: the row's {@code launch_queued_reason} and an INSTANCE_LAUNCH_QUEUED event.
+     * Only while {@code launching}, and only when the reason changed; the status does not change.
+     */
+    InstanceSnapshot recordLaunchQueued(LaunchQueued queued);
+
+    /**
+     * The agent made its EC2 call: the row's {@code launch_call_at} (once), the queued reason cleared, and an
+     * INSTANCE_LAUNCH_CALL_MADE event. Only while {@code launching}; the status does not change.
+     */
+    InstanceSnapshot recordLaunchCallMade(LaunchCallMade call);
+
     /** {@code launching → launch_failed}: EC2 refused the launch (reason = EC2's error code). */
     InstanceSnapshot recordLaunchFailed(Outcome outcome);
 

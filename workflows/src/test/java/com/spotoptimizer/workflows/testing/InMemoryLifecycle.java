@@ -2,7 +2,9 @@ package com.spotoptimizer.workflows.testing;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -98,6 +100,49 @@ public final class InMemoryLifecycle implements LifecycleActivities {
     @Override
     public InstanceSnapshot recordLaunchFailed(Outcome outcome) {
         return settleLaunch("recordLaunchFailed", outcome, Statuses.LAUNCH_FAILED, "FAILED");
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchQueued(LaunchQueued queued) {
+        passGate("recordLaunchQueued");
+        synchronized (this) {
+            Row row = find(queued.instanceId());
+            if (!row.status.equals(Statuses.LAUNCHING) || row.launchCallAt != null
+                    || queued.reason().equals(row.launchQueuedReason)) {
+                return unchanged("recordLaunchQueued", row);
+            }
+            row.launchQueuedReason = queued.reason();
+            row.version++;
+            events.add(new Event("INSTANCE_LAUNCH_QUEUED", row.instanceId, row.status, queued.reason(), row.version));
+            calls.add(new Call("recordLaunchQueued", row.instanceId, true, row.status));
+            return row.snapshot();
+        }
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchCallMade(LaunchCallMade call) {
+        passGate("recordLaunchCallMade");
+        synchronized (this) {
+            Row row = find(call.instanceId());
+            if (!row.status.equals(Statuses.LAUNCHING) || row.launchCallAt != null) {
+                return unchanged("recordLaunchCallMade", row);
+            }
+            row.launchCallAt = call.madeAt();
+            row.launchQueuedReason = null;
+            row.version++;
+            events.add(new Event("INSTANCE_LAUNCH_CALL_MADE", row.instanceId, row.status, null, row.version));
+            calls.add(new Call("recordLaunchCallMade", row.instanceId, true, row.status));
+            return row.snapshot();
+        }
+    }
+
+    /** The row's launch_call_at (null until the agent's call is recorded). */
+    public synchronized Instant launchCallAt(String instanceId) {
+        return find(instanceId).launchCallAt;
+    }
+
+    public synchronized String launchQueuedReason(String instanceId) {
+        return find(instanceId).launchQueuedReason;
     }
 
     @Override
@@ -353,6 +398,8 @@ public final class InMemoryLifecycle implements LifecycleActivities {
 
     /** The mutable row; only touched under the lifecycle's lock. */
     private static final class Row {
+        Instant launchCallAt;
+        String launchQueuedReason;
         final String instanceId;
         final String clientId;
         final String agentId;
