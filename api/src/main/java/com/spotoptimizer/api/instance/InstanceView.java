@@ -5,7 +5,10 @@ import com.spotoptimizer.db.system.JsonText;
 import java.time.Instant;
 import java.util.Map;
 
-/** An instance as the API shows it: both ids, status, every timestamp and duration, version. */
+/**
+ * An instance as the API shows it: both ids, status, every timestamp and duration, version; while launching, why it
+ * waits for its EC2 turn ({@code launch_queued_reason}) and when the agent made its call ({@code launch_call_at}).
+ */
 public record InstanceView(
         String instanceId,
         String ec2InstanceId,
@@ -26,7 +29,9 @@ public record InstanceView(
         Double terminationDurationSeconds,
         long version,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String launchQueuedReason,
+        Instant launchCallAt) {
 
     public static InstanceView of(InstanceRow row) {
         return new InstanceView(row.instanceId().toString(), row.ec2InstanceId(), row.requestId(), row.clientId(),
@@ -34,6 +39,6 @@ public record InstanceView(
                 JsonText.toMap(row.metadataJson()), row.launchRequestedAt(), row.launchConfirmedAt(),
                 row.launchDurationSeconds(), row.terminationRequestId(), row.terminationRequestedAt(),
                 row.terminationConfirmedAt(), row.terminationDurationSeconds(), row.version(), row.createdAt(),
-                row.updatedAt());
+                row.updatedAt(), row.pacing().launchQueuedReason(), row.pacing().launchCallAt());
     }
 }

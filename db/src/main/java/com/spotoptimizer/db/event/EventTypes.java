@@ -11,6 +11,10 @@ public final class EventTypes {
     public static final String INSTANCE_LAUNCH_TIMED_OUT = "INSTANCE_LAUNCH_TIMED_OUT";
     public static final String INSTANCE_TERMINATION_FAILED = "INSTANCE_TERMINATION_FAILED";
     public static final String INSTANCE_TERMINATION_TIMED_OUT = "INSTANCE_TERMINATION_TIMED_OUT";
+    /** Still launching; the agent waits for EC2's rate budget (data.launch_queued_reason says why). */
+    public static final String INSTANCE_LAUNCH_QUEUED = "INSTANCE_LAUNCH_QUEUED";
+    /** Still launching; the agent made its EC2 call (data.launch_call_at): the 5-minute deadline runs from here. */
+    public static final String INSTANCE_LAUNCH_CALL_MADE = "INSTANCE_LAUNCH_CALL_MADE";
     public static final String AGENT_STATUS_CHANGED = "AGENT_STATUS_CHANGED";
     public static final String EMERGENCY_EVENT = "EMERGENCY_EVENT";
     public static final String COMMAND_EXECUTED = "COMMAND_EXECUTED";

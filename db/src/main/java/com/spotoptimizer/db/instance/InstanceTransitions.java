@@ -12,6 +12,7 @@ import com.spotoptimizer.db.command.CommandRepository;
 import com.spotoptimizer.db.command.CommandRow;
 import com.spotoptimizer.db.command.CommandType;
 import com.spotoptimizer.db.event.EventAppender;
+import com.spotoptimizer.db.event.EventTypes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -32,6 +33,8 @@ import reactor.util.retry.Retry;
 public class InstanceTransitions {
 
     private static final int OPTIMISTIC_RETRIES = 5;
+    /** A change of a detail that no subscriber needs at once: the row is written, no event. */
+    private static final String NO_EVENT = "";
 
     private final InstanceRepository instances;
     private final CommandRepository commands;
@@ -98,6 +101,29 @@ public class InstanceTransitions {
             }
             return null;
         });
+    }
+
+    /**
+     * Still launching; the agent waits for its EC2 turn. Writes the reason and an INSTANCE_LAUNCH_QUEUED event only
+     * when the reason changed (the agent reports coarse reasons, so a launch writes this a few times, not per poll),
+     * and never after the call was made.
+     */
+    public Mono<TransitionResult> launchQueued(UUID instanceId, String reason) {
+        return apply(instanceId, row -> row.status() != LAUNCHING || row.pacing().launchCallAt() != null
+                || reason == null || reason.equals(row.pacing().launchQueuedReason()) ? null
+                : new Change(row.withPacing(row.pacing().withQueuedReason(reason)), reason, noCommand(),
+                        EventTypes.INSTANCE_LAUNCH_QUEUED));
+    }
+
+    /**
+     * Still launching; the agent made its EC2 call at {@code callAt} (recorded once). A launch that was shown queued
+     * gets an INSTANCE_LAUNCH_CALL_MADE event (its queued reason is cleared); one that never waited gets none, so the
+     * common launch keeps its two events (the running event carries {@code launch_call_at}).
+     */
+    public Mono<TransitionResult> launchCallMade(UUID instanceId, Instant callAt) {
+        return apply(instanceId, row -> row.status() != LAUNCHING || row.pacing().launchCallAt() != null ? null
+                : new Change(row.withPacing(row.pacing().withCallAt(callAt)), null, noCommand(),
+                        row.pacing().launchQueuedReason() != null ? EventTypes.INSTANCE_LAUNCH_CALL_MADE : NO_EVENT));
     }
 
     public Mono<TransitionResult> launchFailed(UUID instanceId, String reason) {
@@ -194,8 +220,14 @@ public class InstanceTransitions {
                 : new Change(row.withStatus(target, reason), reason, closeLaunchCommand(row, commandStatus, reason)));
     }
 
-    /** What a transition writes besides the row: the event's reason and the command work. */
-    private record Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork) {
+    /**
+     * What a transition writes besides the row: the event's reason, the command work, and the event type (null: the
+     * one the new status announces; a change that keeps the status names its own).
+     */
+    private record Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork, String eventType) {
+        Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork) {
+            this(next, reason, commandWork, null);
+        }
     }
 
     /**
@@ -212,7 +244,7 @@ public class InstanceTransitions {
                     .switchIfEmpty(Mono.error(() -> new OptimisticLockingFailureException(
                             "instance " + instanceId + " changed concurrently")))
                     .flatMap(updated -> change.commandWork().apply(updated)
-                            .then(announce(updated, change.reason()))
+                            .then(announce(updated, change.reason(), change.eventType()))
                             .thenReturn(new TransitionResult(updated, true)));
         });
         return tx.transactional(attempt)
@@ -240,7 +272,15 @@ public class InstanceTransitions {
     }
 
     private Mono<Void> announce(InstanceRow row, String reason) {
-        return events.append(row.clientId(), InstanceEvents.typeFor(row.status()), row.instanceId(),
+        return announce(row, reason, null);
+    }
+
+    private Mono<Void> announce(InstanceRow row, String reason, String eventType) {
+        if (NO_EVENT.equals(eventType)) {
+            return Mono.empty();
+        }
+        return events.append(row.clientId(), eventType != null ? eventType : InstanceEvents.typeFor(row.status()),
+                row.instanceId(),
                 InstanceEvents.data(row, reason), clock.instant()).then();
     }
 

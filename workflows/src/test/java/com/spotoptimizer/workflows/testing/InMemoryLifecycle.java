@@ -128,9 +128,12 @@ public final class InMemoryLifecycle implements LifecycleActivities {
                 return unchanged("recordLaunchCallMade", row);
             }
             row.launchCallAt = call.madeAt();
+            boolean wasQueued = row.launchQueuedReason != null;
             row.launchQueuedReason = null;
             row.version++;
-            events.add(new Event("INSTANCE_LAUNCH_CALL_MADE", row.instanceId, row.status, null, row.version));
+            if (wasQueued) {
+                events.add(new Event("INSTANCE_LAUNCH_CALL_MADE", row.instanceId, row.status, null, row.version));
+            }
             calls.add(new Call("recordLaunchCallMade", row.instanceId, true, row.status));
             return row.snapshot();
         }
