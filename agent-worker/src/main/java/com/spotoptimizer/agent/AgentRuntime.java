@@ -11,6 +11,8 @@ import com.spotoptimizer.agent.ec2.OwnTerminations;
 import com.spotoptimizer.agent.interruption.InterruptionWatcher;
 import com.spotoptimizer.agent.launch.InstanceLauncher;
 import com.spotoptimizer.agent.orphan.OrphanSweeper;
+import com.spotoptimizer.agent.pacing.Ec2Pacer;
+import com.spotoptimizer.agent.pacing.PacingMetrics;
 import com.spotoptimizer.agent.presence.ApiHeartbeat;
 import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.agent.system.ApiClient;
@@ -66,6 +68,9 @@ public final class AgentRuntime implements AutoCloseable {
     private final Ec2Client ec2;
     private final InstanceWatcher watcher;
     private final AgentActivities activities;
+    /** RunInstances / TerminateInstances turns under EC2's rate limits; null when pacing is off. */
+    private final Ec2Pacer pacer;
+    private final PacingMetrics pacingMetrics;
     private final OrphanSweeper sweeper;
     private final EndedInstanceReporter endedInstances;
     /**
@@ -92,10 +97,13 @@ public final class AgentRuntime implements AutoCloseable {
         metrics.inflight(watcher, w -> w.inflight(Ec2Metrics.LAUNCH), w -> w.inflight(Ec2Metrics.TERMINATE));
         Confirmations confirmations = new Confirmations(client, properties.agentId(), builder.clock);
         ActivityCompletionClient completions = client.newActivityCompletionClient();
+        this.pacingMetrics = new PacingMetrics(builder.registry);
+        this.pacer = properties.pacing().enabled()
+                ? new Ec2Pacer(properties.pacing(), builder.clock, pacingMetrics) : null;
         this.activities = new AgentActivitiesImpl(
-                new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2()),
+                new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2(), pacer),
                 new InstanceTerminator(properties.agentId(), ec2, queries, watcher, confirmations, completions,
-                        properties.ec2().consistencyWindow(), ownTerminations));
+                        properties.ec2().consistencyWindow(), ownTerminations, pacer));
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
                 watcher::inflightInstanceIds, ownTerminations);
@@ -132,6 +140,9 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
         watcher.start();
+        if (pacer != null) {
+            pacer.start();
+        }
         if (ownWorker) {
             workerFactory = WorkerFactory.newInstance(client);
             workerFactory.newWorker(taskQueue()).registerActivitiesImplementations(activities);
@@ -181,6 +192,11 @@ public final class AgentRuntime implements AutoCloseable {
         return properties;
     }
 
+    /** The pacer, or empty when pacing is off. */
+    public Optional<Ec2Pacer> pacer() {
+        return Optional.ofNullable(pacer);
+    }
+
     public InstanceWatcher watcher() {
         return watcher;
     }
@@ -223,6 +239,10 @@ public final class AgentRuntime implements AutoCloseable {
             workerFactory.awaitTermination(30, TimeUnit.SECONDS);
         }
         schedule.shutdownNow();
+        if (pacer != null) {
+            pacer.close(); // queued calls go back to Temporal, like the watcher's work
+        }
+        pacingMetrics.close();
         watcher.close();
         metrics.close();
         ec2.close();
