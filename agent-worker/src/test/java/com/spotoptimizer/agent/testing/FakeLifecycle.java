@@ -2,6 +2,7 @@ package com.spotoptimizer.agent.testing;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
@@ -58,6 +59,11 @@ public final class FakeLifecycle implements LifecycleActivities {
     public synchronized InstanceSnapshot recordLaunchCallMade(LaunchCallMade call) {
         launchCalls.add(call);
         return find(call.instanceId());
+    }
+
+    @Override
+    public synchronized InstanceSnapshot recordLaunchAttempt(LaunchAttempt attempt) {
+        return find(attempt.instanceId());
     }
 
     /** The queue reasons the workflow recorded, in order. */

@@ -3,6 +3,7 @@ package com.spotoptimizer.api.instance;
 import com.spotoptimizer.db.instance.InstanceRow;
 import com.spotoptimizer.db.system.JsonText;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,7 +32,9 @@ public record InstanceView(
         Instant createdAt,
         Instant updatedAt,
         String launchQueuedReason,
-        Instant launchCallAt) {
+        Instant launchCallAt,
+        Map<String, Object> launchedWith,
+        List<Map<String, Object>> skippedAlternatives) {
 
     public static InstanceView of(InstanceRow row) {
         return new InstanceView(row.instanceId().toString(), row.ec2InstanceId(), row.requestId(), row.clientId(),
@@ -39,6 +42,13 @@ public record InstanceView(
                 JsonText.toMap(row.metadataJson()), row.launchRequestedAt(), row.launchConfirmedAt(),
                 row.launchDurationSeconds(), row.terminationRequestId(), row.terminationRequestedAt(),
                 row.terminationConfirmedAt(), row.terminationDurationSeconds(), row.version(), row.createdAt(),
-                row.updatedAt(), row.pacing().launchQueuedReason(), row.pacing().launchCallAt());
+                row.updatedAt(), row.pacing().launchQueuedReason(), row.pacing().launchCallAt(),
+                row.pacing().launchedWithJson() == null ? null : JsonText.toMap(row.pacing().launchedWithJson()),
+                skipped(row.pacing().skippedAlternativesJson()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> skipped(String json) {
+        return json == null ? null : (List<Map<String, Object>>) (List<?>) JsonText.toList(json);
     }
 }

@@ -47,6 +47,21 @@ class LaunchPacingFieldsTest extends ApiTestBase {
         agent.confirmLaunched(instanceId, "i-0aaaabbbbccccdddd").expectStatus().isOk();
     }
 
+    @Test
+    void alternativesAreAcceptedAndPartOfTheRequestsIdentity() {
+        Map<String, Object> body = Map.of("agent_id", "acme-http", "instance_type", "m5.large",
+                "request_id", "alternatives-1", "alternatives", List.of(
+                        Map.of("instance_type", "c5.large", "subnet_id", "subnet-0b"), Map.of("instance_type", "r5.large")));
+        Map<String, Object> launched = post(ACME_TOKEN, "/api/client/instances/launch", body).exchange()
+                .expectStatus().isAccepted().expectBody(JSON).returnResult().getResponseBody();
+        assertThat(launched).containsEntry("instance_type", "m5.large").containsKey("launched_with")
+                .containsKey("skipped_alternatives");
+        post(ACME_TOKEN, "/api/client/instances/launch", body).exchange().expectStatus().isAccepted();
+        post(ACME_TOKEN, "/api/client/instances/launch", Map.of("agent_id", "acme-http", "instance_type", "m5.large",
+                "request_id", "alternatives-1", "alternatives", List.of(Map.of("instance_type", "c5.large"))))
+                .exchange().expectStatus().isEqualTo(409);
+    }
+
     private Map<String, Object> show(String instanceId) {
         return get(ACME_TOKEN, "/api/client/instances/{id}", instanceId).exchange().expectStatus().isOk()
                 .expectBody(JSON).returnResult().getResponseBody();

@@ -15,7 +15,10 @@ import com.spotoptimizer.db.event.EventAppender;
 import com.spotoptimizer.db.event.EventTypes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
+import com.spotoptimizer.db.system.JsonText;
 import java.util.function.Function;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -124,6 +127,37 @@ public class InstanceTransitions {
         return apply(instanceId, row -> row.status() != LAUNCHING || row.pacing().launchCallAt() != null ? null
                 : new Change(row.withPacing(row.pacing().withCallAt(callAt)), null, noCommand(),
                         row.pacing().launchQueuedReason() != null ? EventTypes.INSTANCE_LAUNCH_CALL_MADE : NO_EVENT));
+    }
+
+    /**
+     * Still launching; a launch with alternatives starts attempt {@code attempt}: {@code instance_type} becomes the
+     * attempt's, {@code launched_with} names it (null once every attempt was refused) and {@code skipped_alternatives}
+     * lists the refused ones with EC2's reasons. From the second attempt on, an INSTANCE_LAUNCH_ATTEMPT event says which
+     * alternative runs now and why the one before was skipped. Repeating an attempt changes nothing.
+     */
+    public Mono<TransitionResult> launchAttempt(UUID instanceId, int attempt, LaunchedWith with,
+                                                List<SkippedAlternative> skipped) {
+        String withJson = with == null ? null : JsonText.of(with);
+        String skippedJson = JsonText.of(skipped);
+        return apply(instanceId, row -> {
+            if (row.status() != LAUNCHING || (Objects.equals(withJson, row.pacing().launchedWithJson())
+                    && Objects.equals(skippedJson, row.pacing().skippedAlternativesJson()))) {
+                return null;
+            }
+            LaunchPacing pacing = new LaunchPacing(null, null, withJson, skippedJson);
+            InstanceRow next = row.withPacing(pacing);
+            if (with != null) {
+                next = next.withInstanceType(with.instanceType());
+            }
+            String reason = skipped.isEmpty() ? null : describe(skipped.get(skipped.size() - 1))
+                    + (with == null ? "; no alternative left" : "; trying " + with.instanceType()
+                    + (with.subnetId() == null ? "" : " in " + with.subnetId()));
+            return new Change(next, reason, noCommand(), attempt == 0 ? NO_EVENT : EventTypes.INSTANCE_LAUNCH_ATTEMPT);
+        });
+    }
+
+    private static String describe(SkippedAlternative s) {
+        return s.instanceType() + (s.subnetId() == null ? "" : " in " + s.subnetId()) + " refused: " + s.reason();
     }
 
     public Mono<TransitionResult> launchFailed(UUID instanceId, String reason) {

@@ -149,7 +149,9 @@ public final class PacingBench {
         System.out.printf(Locale.ROOT, "| launches (burst, one agent) | %d |%n", launches);
         System.out.printf(Locale.ROOT, "| time scale on every refill rate | ×%s |%n", fmt(stack.app().ec2().rateLimits().timeScale()));
         System.out.printf(Locale.ROOT, "| time to all running (s) | %s |%n", done ? fmt(wall) : "not reached (" + fmt(wall) + " s)");
-        System.out.printf(Locale.ROOT, "| ... in EC2 seconds (× time scale) | %s |%n", done ? fmt(wall * stack.app().ec2().rateLimits().timeScale()) : "-");
+        double scale = stack.app().ec2().rateLimits().timeScale();
+        System.out.printf(Locale.ROOT, "| floor set by the RunInstances bucket: (launches + 1 − 1,000) / (2/s × scale) (s) | %s |%n",
+                fmt(Math.max(0, launches + 1 - 1_000) / (2 * scale)));
         System.out.printf(Locale.ROOT, "| running / statuses at the end | %d / %s |%n", running, counts);
         System.out.printf(Locale.ROOT, "| RunInstances calls | %d |%n", ec2.callCount("RunInstances"));
         System.out.printf(Locale.ROOT, "| RequestLimitExceeded answers (goal 0) | %d |%n", ec2.rateLimitedCount());

@@ -4,11 +4,13 @@ import static com.spotoptimizer.workflows.system.Deadlines.now;
 import static com.spotoptimizer.workflows.system.Deadlines.remaining;
 
 import com.spotoptimizer.workflows.agent.AgentActivities;
+import com.spotoptimizer.workflows.agent.LaunchAlternative;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdicts;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
@@ -39,6 +41,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
      * agent says it is queued ({@code launchQueued}) the bounded queue wait applies. Before it: from the start.
      */
     static final String DEADLINE_FROM_CALL = "deadline-from-ec2-call";
+    /** Version marker: a launch with alternatives tries the next one when EC2 refuses for capacity. */
+    static final String CAPACITY_FALLBACK = "capacity-fallback";
 
     /** What became of the work handed to a Temporal agent (HTTP agents poll their command instead). */
     private enum AgentWork {
@@ -75,6 +79,18 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     /** The agent said the launch waits for its EC2 turn: the latest reason, and the one the row shows. */
     private LaunchQueued queued;
     private String recordedQueuedReason;
+    /** Capacity fallback: on for a launch with alternatives ({@link #CAPACITY_FALLBACK}). */
+    private boolean fallback;
+    /** Index into {@link LaunchInstanceInput#attempts()}: the attempt handed to the agent now. */
+    private int attempt;
+    /** When the current attempt was handed to the agent: its deadlines count from here. */
+    private Instant attemptStartedAt;
+    /** Attempts EC2 refused for capacity, with its reasons. */
+    private final List<LaunchAttempt.SkippedAlternative> skipped = new ArrayList<>();
+    /** EC2 refused the current attempt for capacity and another is left: the reason, until the next one starts. */
+    private String fallbackReason;
+    private CancellationScope agentScope;
+    private boolean everyAttemptRefused;
 
     @Override
     public LaunchResult launch(LaunchInstanceInput input) {
@@ -82,14 +98,18 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         this.check = ConfirmationCheck.forWorkflow(input.instanceId(), input.agentId());
         // The deadline runs from the start, so time spent retrying a recording step counts against it.
         startedAt = now();
+        attemptStartedAt = startedAt;
         fixedDeadline = startedAt.plus(input.confirmationTimeout());
         paced = Workflow.getVersion(DEADLINE_FROM_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
+        fallback = !input.alternatives().isEmpty()
+                && Workflow.getVersion(CAPACITY_FALLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
         dropReportsOfOthers();
         record(() -> lifecycle.recordLaunchRequested(input));
         early.forEach(this::confirmLaunched);
-        // A paced agent may hold the work for its queue wait, then has the confirmation timeout from its call.
-        CancellationScope agentScope = dispatchToAgent(paced
-                ? startedAt.plus(input.queueWaitOrDefault()).plus(input.confirmationTimeout()) : fixedDeadline);
+        if (fallback) {
+            recordAttempt();
+        }
+        agentScope = dispatchToAgent(agentBound());
 
         awaitOutcome();
         if (confirmation == null && refusal == null && agentScope != null) {
@@ -135,7 +155,11 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             phase = LaunchPhase.AWAITING_CONFIRMATION;
             Instant deadline = deadline();
             Workflow.await(remaining(deadline), () -> confirmation != null || refusal != null
-                    || (paced && (progressToRecord() || !deadline().equals(deadline))));
+                    || (paced && (progressToRecord() || !deadline().equals(deadline))) || fallbackReason != null);
+            if (fallbackReason != null && confirmation == null && refusal == null && terminationRequest == null) {
+                nextAttempt();
+                continue;
+            }
             if (paced && confirmation == null && refusal == null) {
                 if (progressToRecord()) {
                     recordProgress();
@@ -164,15 +188,67 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         if (!paced) {
             return fixedDeadline;
         }
+        Instant noWord = attemptStartedAt.plus(input.confirmationTimeout());
         if (call != null) {
             Instant madeAt = call.madeAt();
-            return (madeAt.isBefore(startedAt) ? startedAt : madeAt).plus(input.confirmationTimeout());
+            return (madeAt.isBefore(attemptStartedAt) ? attemptStartedAt : madeAt).plus(input.confirmationTimeout());
         }
         if (queued != null) {
-            Instant queueBound = startedAt.plus(input.queueWaitOrDefault());
-            return queueBound.isAfter(fixedDeadline) ? queueBound : fixedDeadline;
+            Instant queueBound = attemptStartedAt.plus(input.queueWaitOrDefault());
+            return queueBound.isAfter(noWord) ? queueBound : noWord;
         }
-        return fixedDeadline;
+        return noWord;
+    }
+
+    /** How long the agent may hold the current attempt: its queue wait, then the confirmation timeout from its call. */
+    private Instant agentBound() {
+        return paced ? attemptStartedAt.plus(input.queueWaitOrDefault()).plus(input.confirmationTimeout())
+                : fixedDeadline;
+    }
+
+    /** EC2 refused the attempt for capacity: the row says so, and the next alternative goes to the agent. */
+    private void nextAttempt() {
+        LaunchAlternative refused = input.attempts().get(attempt);
+        skipped.add(new LaunchAttempt.SkippedAlternative(refused.instanceType(), refused.subnetId(), fallbackReason));
+        log.info("Launch attempt refused for capacity, trying the next instance_id={} attempt={} instance_type={} reason={}",
+                input.instanceId(), attempt, refused.instanceType(), fallbackReason);
+        fallbackReason = null;
+        attempt++;
+        call = null;
+        callRecorded = false;
+        queued = null;
+        recordedQueuedReason = null;
+        attemptStartedAt = now();
+        recordAttempt();
+        agentScope = dispatchToAgent(agentBound());
+    }
+
+    /** The row's instance type, launched_with and skipped_alternatives for the current attempt (null: none left). */
+    private void recordAttempt() {
+        boolean left = attempt < input.attempts().size();
+        LaunchAlternative current = left ? input.attempts().get(attempt) : null;
+        try {
+            instance = lifecycle.recordLaunchAttempt(new LaunchAttempt(input.instanceId(), attempt,
+                    current == null ? null : current.instanceType(), current == null ? null : current.subnetId(),
+                    List.copyOf(skipped)));
+        } catch (ActivityFailure failure) {
+            log.warn("Launch attempt not recorded instance_id={} attempt={} reason={}", input.instanceId(), attempt,
+                    ActivityStubs.recordingFailure(failure));
+        }
+    }
+
+    /** Every attempt refused: the reason names each, in order. */
+    private String allRefused(String lastReason) {
+        LaunchAlternative last = input.attempts().get(attempt);
+        skipped.add(new LaunchAttempt.SkippedAlternative(last.instanceType(), last.subnetId(), lastReason));
+        attempt++;
+        StringBuilder reason = new StringBuilder("EC2 refused every alternative: ");
+        for (int i = 0; i < skipped.size(); i++) {
+            LaunchAttempt.SkippedAlternative s = skipped.get(i);
+            reason.append(i == 0 ? "" : "; ").append(s.instanceType())
+                    .append(s.subnetId() == null ? "" : " in " + s.subnetId()).append(": ").append(s.reason());
+        }
+        return reason.toString();
     }
 
     private String timeoutReason() {
@@ -243,7 +319,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             return null; // An HTTP agent polls the command queued by recordLaunchRequested.
         }
         AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline));
-        LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input);
+        LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input, attempt);
         agentWork = AgentWork.WORKING;
         CancellationScope scope = Workflow.newCancellationScope(() ->
                 Async.procedure(agent::launchInstance, command).handle((ignored, failure) -> {
@@ -254,7 +330,16 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                         agentWork = unanswered ? AgentWork.ENDED_UNANSWERED : AgentWork.ENDED;
                     }
                     if (reason != null && confirmation == null) {
-                        refusal = reason;
+                        if (fallback && ActivityStubs.isCapacityRefusal(failure)
+                                && attempt + 1 < input.attempts().size()) {
+                            fallbackReason = reason;
+                        } else if (fallback) {
+                            boolean capacity = ActivityStubs.isCapacityRefusal(failure);
+                            refusal = capacity ? allRefused(reason) : reason;
+                            everyAttemptRefused = capacity; // recorded by the main loop: no blocking in a callback
+                        } else {
+                            refusal = reason;
+                        }
                     }
                     return null;
                 }));
@@ -263,6 +348,9 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     }
 
     private void settleRefusedLaunch() {
+        if (everyAttemptRefused) {
+            recordAttempt(); // no attempt left: launched_with cleared, every refusal listed
+        }
         if (terminationRequest == null) {
             record(() -> lifecycle.recordLaunchFailed(new Outcome(input.instanceId(), refusal)));
             return;

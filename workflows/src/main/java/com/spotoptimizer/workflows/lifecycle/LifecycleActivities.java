@@ -35,6 +35,14 @@ public interface LifecycleActivities {
      */
     InstanceSnapshot recordLaunchCallMade(LaunchCallMade call);
 
+    /**
+     * A launch with alternatives starts an attempt: the row's {@code instance_type} becomes the attempt's,
+     * {@code launched_with} names it and {@code skipped_alternatives} the refused ones before it, with an
+     * INSTANCE_LAUNCH_ATTEMPT event from the second attempt on. Type and subnet null: every attempt was refused.
+     * Only while {@code launching}; the status does not change.
+     */
+    InstanceSnapshot recordLaunchAttempt(LaunchAttempt attempt);
+
     /** {@code launching → launch_failed}: EC2 refused the launch (reason = EC2's error code). */
     InstanceSnapshot recordLaunchFailed(Outcome outcome);
 

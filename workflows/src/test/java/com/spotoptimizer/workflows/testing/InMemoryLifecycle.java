@@ -2,6 +2,7 @@ package com.spotoptimizer.workflows.testing;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
@@ -137,6 +138,39 @@ public final class InMemoryLifecycle implements LifecycleActivities {
             calls.add(new Call("recordLaunchCallMade", row.instanceId, true, row.status));
             return row.snapshot();
         }
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchAttempt(LaunchAttempt attempt) {
+        passGate("recordLaunchAttempt");
+        synchronized (this) {
+            Row row = find(attempt.instanceId());
+            if (!row.status.equals(Statuses.LAUNCHING)) {
+                return unchanged("recordLaunchAttempt", row);
+            }
+            row.launchedWith = attempt.instanceType() == null ? null
+                    : attempt.instanceType() + "/" + attempt.subnetId();
+            if (attempt.instanceType() != null) {
+                row.instanceType = attempt.instanceType();
+            }
+            row.skipped = List.copyOf(attempt.skipped());
+            row.version++;
+            if (attempt.attempt() > 0) {
+                events.add(new Event("INSTANCE_LAUNCH_ATTEMPT", row.instanceId, row.status,
+                        attempt.skipped().get(attempt.skipped().size() - 1).reason(), row.version));
+            }
+            calls.add(new Call("recordLaunchAttempt", row.instanceId, true, row.status));
+            return row.snapshot();
+        }
+    }
+
+    /** "type/subnet" of the attempt the row says runs (null: none). */
+    public synchronized String launchedWith(String instanceId) {
+        return find(instanceId).launchedWith;
+    }
+
+    public synchronized List<LaunchAttempt.SkippedAlternative> skipped(String instanceId) {
+        return find(instanceId).skipped;
     }
 
     /** The row's launch_call_at (null until the agent's call is recorded). */
@@ -401,6 +435,8 @@ public final class InMemoryLifecycle implements LifecycleActivities {
 
     /** The mutable row; only touched under the lifecycle's lock. */
     private static final class Row {
+        String launchedWith;
+        List<LaunchAttempt.SkippedAlternative> skipped = List.of();
         Instant launchCallAt;
         String launchQueuedReason;
         final String instanceId;
@@ -408,7 +444,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
         final String agentId;
         final String requestId;
         final String requestFingerprint;
-        final String instanceType;
+        String instanceType;
         final String role;
         final Instant launchRequestedAt;
         String ec2InstanceId;
