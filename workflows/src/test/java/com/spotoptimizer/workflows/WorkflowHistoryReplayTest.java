@@ -57,7 +57,12 @@ class WorkflowHistoryReplayTest {
                 "launch-terminated-while-launching.json",
                 "terminate-late-instance.json",
                 "terminate-after-terminate-while-launching.json",
-                "terminate-timed-out.json");
+                "terminate-timed-out.json",
+                "launch-queued-then-called.json",
+                "launch-capacity-fallback.json");
+        assertThat(read("launch-queued-then-called.json"))
+                .contains("EVENT_TYPE_MARKER_RECORDED", "\"launchQueued\"", "\"launchCallMade\"");
+        assertThat(read("launch-capacity-fallback.json")).contains("EVENT_TYPE_MARKER_RECORDED", "RecordLaunchAttempt");
         assertThat(read("launch-timed-out-then-confirmed-late.json"))
                 .contains("EVENT_TYPE_TIMER_FIRED", "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED");
         assertThat(read("launch-terminated-while-launching.json"))
