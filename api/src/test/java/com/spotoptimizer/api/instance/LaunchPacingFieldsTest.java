@@ -49,7 +49,8 @@ class LaunchPacingFieldsTest extends ApiTestBase {
 
     @Test
     void alternativesAreAcceptedAndPartOfTheRequestsIdentity() {
-        Map<String, Object> body = Map.of("agent_id", "acme-http", "instance_type", "m5.large",
+        // Another agent than the lease test's, so neither sees the other's command.
+        Map<String, Object> body = Map.of("agent_id", "acme-http-2", "instance_type", "m5.large",
                 "request_id", "alternatives-1", "alternatives", List.of(
                         Map.of("instance_type", "c5.large", "subnet_id", "subnet-0b"), Map.of("instance_type", "r5.large")));
         Map<String, Object> launched = post(ACME_TOKEN, "/api/client/instances/launch", body).exchange()
@@ -57,7 +58,7 @@ class LaunchPacingFieldsTest extends ApiTestBase {
         assertThat(launched).containsEntry("instance_type", "m5.large").containsKey("launched_with")
                 .containsKey("skipped_alternatives");
         post(ACME_TOKEN, "/api/client/instances/launch", body).exchange().expectStatus().isAccepted();
-        post(ACME_TOKEN, "/api/client/instances/launch", Map.of("agent_id", "acme-http", "instance_type", "m5.large",
+        post(ACME_TOKEN, "/api/client/instances/launch", Map.of("agent_id", "acme-http-2", "instance_type", "m5.large",
                 "request_id", "alternatives-1", "alternatives", List.of(Map.of("instance_type", "c5.large"))))
                 .exchange().expectStatus().isEqualTo(409);
     }

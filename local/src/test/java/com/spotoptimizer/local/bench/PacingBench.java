@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * refill rate (simulator and agent alike).
  *
  * <pre>
- * args (all optional): launches=3000 time-scale=10 launch-delay=PT2S poll-interval=PT5S deadline=PT20M concurrency=64
+ * args (all optional): launches=3000 time-scale=10 launch-delay=PT2S poll-interval=PT5S deadline=PT20M concurrency=32
  * </pre>
  */
 public final class PacingBench {
@@ -47,6 +47,7 @@ public final class PacingBench {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    private final java.util.concurrent.atomic.AtomicInteger postRetries = new java.util.concurrent.atomic.AtomicInteger();
 
     private PacingBench(LocalStack stack) {
         this.base = "http://127.0.0.1:" + stack.port();
@@ -70,7 +71,7 @@ public final class PacingBench {
         Duration launchDelay = Duration.parse(o.getOrDefault("launch-delay", "PT2S"));
         Duration poll = Duration.parse(o.getOrDefault("poll-interval", "PT5S"));
         Duration deadline = Duration.parse(o.getOrDefault("deadline", "PT20M"));
-        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "64"));
+        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "32"));
         System.out.printf(Locale.ROOT, "pacing bench: launches=%d time_scale=%s (RunInstances refill %.0f/s instead of 2/s, "
                         + "TerminateInstances %.0f/s instead of 20/s, in the simulator and the agent) launch_delay=%s "
                         + "poll_interval=%s cores=%d load_average=%.2f%n", launches, scale, 2 * scale, 20 * scale,
@@ -163,6 +164,7 @@ public final class PacingBench {
         System.out.printf(Locale.ROOT, "| RunInstances wait for a turn: mean / max (s) | %s / %s |%n",
                 launchWait == null ? "-" : fmt(launchWait.mean(TimeUnit.MILLISECONDS) / 1000),
                 launchWait == null ? "-" : fmt(launchWait.max(TimeUnit.MILLISECONDS) / 1000));
+        System.out.printf(Locale.ROOT, "| launch POSTs sent again after a timeout (same request id) | %d |%n", postRetries.get());
         System.out.printf(Locale.ROOT, "| load average at the end | %.2f |%n", loadAverage());
         return done && timedOut == 0 && ec2.rateLimitedCount() == 0 ? 0 : 2;
     }
@@ -171,7 +173,25 @@ public final class PacingBench {
         return launchAsync(requestId).join();
     }
 
+    /** A launch POST that timed out is sent again with the same request id (idempotent), up to 5 times. */
     private CompletableFuture<String> launchAsync(String requestId) {
+        return launchAsync(requestId, 1);
+    }
+
+    private CompletableFuture<String> launchAsync(String requestId, int attempt) {
+        return launchOnce(requestId).handle((id, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(id);
+            }
+            if (attempt >= 5) {
+                return CompletableFuture.<String>failedFuture(e);
+            }
+            postRetries.incrementAndGet();
+            return launchAsync(requestId, attempt + 1);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<String> launchOnce(String requestId) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/client/instances/launch"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .timeout(Duration.ofMinutes(2))
