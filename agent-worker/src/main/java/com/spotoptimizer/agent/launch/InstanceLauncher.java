@@ -71,8 +71,12 @@ public final class InstanceLauncher {
             return;
         }
         AsyncActivity activity = AsyncActivity.of(context, completions, confirmations.clock().instant());
+        LaunchTurn turn = new LaunchTurn(this, command, activity, confirmations);
+        // Tell the workflow at once when the launch will wait, so its queue wait (not the 5 minutes) applies from now,
+        // however long the pacer's first status round takes to reach this launch.
+        pacer.wouldWait(turn).ifPresent(turn::reportQueued);
         try {
-            pacer.submit(new LaunchTurn(this, command, activity, confirmations));
+            pacer.submit(turn);
         } catch (IllegalStateException closed) {
             throw ApplicationFailure.newFailure("agent is shutting down", AsyncActivity.AGENT_SHUTDOWN);
         }

@@ -58,11 +58,17 @@ final class LaunchTurn implements PacedCall {
                     command.workflowId());
             return false;
         }
+        reportQueued(status);
+        return true;
+    }
+
+    /** Tells the workflow why the launch waits, when the (coarse) reason changed. */
+    void reportQueued(QueueStatus status) {
+        String reason = status.reason();
         if (!reason.equals(reported)) {
             reported = reason;
             confirmations.launchQueued(command.workflowId(), command.instanceId(), reason);
         }
-        return true;
     }
 
     @Override

@@ -33,6 +33,7 @@ public final class Ec2Pacer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ec2Pacer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration IDLE_WAKE = Duration.ofSeconds(1);
+    private static final int STATUS_THREADS = 8;
 
     private final PacingProperties settings;
     private final Clock clock;
@@ -41,6 +42,8 @@ public final class Ec2Pacer implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final ExecutorService calls;
     private final ScheduledExecutorService status;
+    /** Runs the waiting calls' callbacks (heartbeat RPCs, signals) in parallel, so a long queue is not told serially. */
+    private final ExecutorService statusCalls;
     private final Thread dispatcher;
     private final PacingMetrics metrics;
     private volatile boolean closed;
@@ -60,6 +63,8 @@ public final class Ec2Pacer implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.calls = Executors.newFixedThreadPool(settings.callThreads(), r -> daemon(r, "ec2-pacer-call-" + n.incrementAndGet()));
         this.status = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ec2-pacer-status"));
+        AtomicInteger s = new AtomicInteger();
+        this.statusCalls = Executors.newFixedThreadPool(STATUS_THREADS, r -> daemon(r, "ec2-pacer-status-" + s.incrementAndGet()));
         this.dispatcher = daemon(this::dispatch, "ec2-pacer");
         metrics.queued(this);
     }
@@ -214,21 +219,53 @@ public final class Ec2Pacer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        List<java.util.concurrent.Future<?>> told = new ArrayList<>(waiting.size());
         for (Waiting w : waiting) {
-            boolean wanted;
             try {
-                wanted = w.ticket.call.waiting(w.status);
-            } catch (RuntimeException e) {
-                wanted = true;
+                told.add(statusCalls.submit(() -> tell(w.ticket, w.status)));
+            } catch (RejectedExecutionException closing) {
+                return;
             }
-            if (!wanted) {
-                lock.lock();
-                try {
-                    queues.get(w.ticket.call.action()).remove(w.ticket);
-                } finally {
-                    lock.unlock();
-                }
+        }
+        for (java.util.concurrent.Future<?> f : told) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.debug("Pacer status callback failed error={}", e.getCause().toString());
             }
+        }
+    }
+
+    private void tell(Ticket ticket, QueueStatus status) {
+        boolean wanted;
+        try {
+            wanted = ticket.call.waiting(status);
+        } catch (RuntimeException e) {
+            wanted = true;
+        }
+        if (!wanted) {
+            lock.lock();
+            try {
+                queues.get(ticket.call.action()).remove(ticket);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Where {@code call} would stand if queued now: empty when the buckets would give it a turn at once (nobody
+     * ahead and tokens there), so a caller reports "queued" only when the call will really wait.
+     */
+    public java.util.Optional<QueueStatus> wouldWait(PacedCall call) {
+        lock.lock();
+        try {
+            return queues.get(call.action()).wouldWait(call, clock.instant());
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -251,6 +288,7 @@ public final class Ec2Pacer implements AutoCloseable {
         }
         dispatcher.interrupt();
         status.shutdownNow();
+        statusCalls.shutdownNow();
         calls.shutdown();
         try {
             calls.awaitTermination(10, TimeUnit.SECONDS);

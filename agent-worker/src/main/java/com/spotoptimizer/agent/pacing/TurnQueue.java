@@ -139,6 +139,24 @@ final class TurnQueue {
         }
     }
 
+    /** Where {@code call} would stand if added now; empty when it would be granted at once. */
+    java.util.Optional<QueueStatus> wouldWait(PacedCall call, Instant now) {
+        int ahead = 0;
+        for (Ticket ticket : queue) {
+            if (ORDER_KEY.compare(ticket.call, call) <= 0) {
+                ahead++;
+            }
+        }
+        if (ahead == 0 && request.canPay(1, now) && resource.canPay(call.cost(), now)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new QueueStatus(action, call.priority(), ahead, false));
+    }
+
+    /** A newcomer goes behind every queued call of its priority or higher. */
+    private static final Comparator<PacedCall> ORDER_KEY = (queued, newcomer) ->
+            queued.priority() >= newcomer.priority() ? -1 : 1;
+
     /** EC2 answered RequestLimitExceeded: its buckets are emptier than ours; start from empty. */
     void throttled(Instant now) {
         request.drain(now);

@@ -69,6 +69,19 @@ class TurnQueueTest {
     }
 
     @Test
+    void wouldWaitOnlyWhenSomeoneIsAheadOrTheBucketIsEmpty() {
+        TurnQueue queue = new TurnQueue(Ec2Action.RUN_INSTANCES, new PacingBucket(100, 100, now),
+                new PacingBucket(1, 1, now));
+        assertThat(queue.wouldWait(call("free", 25, null), now)).isEmpty();
+        queue.add(call("queued-25", 25, null), now, now.plusSeconds(60));
+        assertThat(queue.wouldWait(call("behind", 25, null), now)).hasValueSatisfying(s -> assertThat(s.ahead()).isEqualTo(1));
+        assertThat(queue.wouldWait(call("critical", 100, null), now)).as("nobody ahead, tokens there").isEmpty();
+        queue.grant(now);
+        assertThat(queue.wouldWait(call("critical", 100, null), now)).as("bucket empty")
+                .hasValueSatisfying(s -> assertThat(s.ahead()).isZero());
+    }
+
+    @Test
     void waitsNeverOutliveTheirDeadline() {
         TurnQueue queue = new TurnQueue(Ec2Action.RUN_INSTANCES, new PacingBucket(1, 0.001, now),
                 new PacingBucket(1, 0.001, now));
