@@ -45,6 +45,12 @@ final class LaunchTurn implements PacedCall {
         return CommandPriority.orCritical(command.priority());
     }
 
+    /** The launch attempt: a retried activity attempt of it replaces this one in the queue. */
+    @Override
+    public String key() {
+        return "launch/" + command.workflowId() + "/" + command.clientToken();
+    }
+
     @Override
     public int cost() {
         return 1;

@@ -11,6 +11,14 @@ public interface PacedCall {
     /** Higher first (see {@code CommandPriority}); oldest first within one. */
     int priority();
 
+    /**
+     * What the call is for (e.g. the workflow and ClientToken), or null. A call submitted again under the same key (a
+     * retried activity attempt) takes the earlier one's place in the queue instead of queueing twice.
+     */
+    default String key() {
+        return null;
+    }
+
     /** Resource tokens the call draws: instances launched or terminated. */
     int cost();
 

@@ -20,7 +20,7 @@ final class TurnQueue {
 
     /** A queued call. {@code seq} is its arrival order; a throttled call keeps it, and so its place. */
     static final class Ticket {
-        final PacedCall call;
+        PacedCall call;
         final long seq;
         final Instant enqueuedAt;
         final Instant deadline;
@@ -47,6 +47,7 @@ final class TurnQueue {
     private final PacingBucket request;
     private final PacingBucket resource;
     private final TreeSet<Ticket> queue = new TreeSet<>(ORDER);
+    private final java.util.Map<String, Ticket> byKey = new java.util.HashMap<>();
     private long nextSeq;
 
     TurnQueue(Ec2Action action, PacingBucket request, PacingBucket resource) {
@@ -59,9 +60,21 @@ final class TurnQueue {
         return action;
     }
 
+    /**
+     * Queues the call. One whose key is already queued (a retried activity attempt of the same work) takes the
+     * earlier one's place and deadline; the earlier call is answered by {@code replaced} (it is no longer wanted).
+     */
     Ticket add(PacedCall call, Instant now, Instant deadline) {
+        Ticket earlier = call.key() == null ? null : byKey.get(call.key());
+        if (earlier != null && queue.contains(earlier) && earlier.call.priority() == call.priority()) {
+            earlier.call = call;
+            return earlier;
+        }
         Ticket ticket = new Ticket(call, nextSeq++, now, deadline);
         queue.add(ticket);
+        if (call.key() != null) {
+            byKey.put(call.key(), ticket);
+        }
         return ticket;
     }
 
@@ -70,10 +83,20 @@ final class TurnQueue {
         ticket.notBefore = notBefore;
         ticket.throttles++;
         queue.add(ticket);
+        if (ticket.call.key() != null) {
+            byKey.putIfAbsent(ticket.call.key(), ticket);
+        }
     }
 
     void remove(Ticket ticket) {
         queue.remove(ticket);
+        forget(ticket);
+    }
+
+    private void forget(Ticket ticket) {
+        if (ticket.call.key() != null && byKey.get(ticket.call.key()) == ticket) {
+            byKey.remove(ticket.call.key());
+        }
     }
 
     int size() {
@@ -98,6 +121,7 @@ final class TurnQueue {
             request.take(1, now);
             resource.take(ticket.call.cost(), now);
             it.remove();
+            forget(ticket);
             granted.add(ticket);
         }
         return granted;
@@ -109,6 +133,7 @@ final class TurnQueue {
         queue.removeIf(t -> {
             if (!t.deadline.isAfter(now)) {
                 expired.add(t);
+                forget(t);
                 return true;
             }
             return false;

@@ -45,6 +45,11 @@ final class TerminateTurn implements PacedCall {
     }
 
     @Override
+    public String key() {
+        return "terminate/" + command.workflowId() + "/" + command.commandId();
+    }
+
+    @Override
     public int cost() {
         return targets.size();
     }

@@ -82,6 +82,51 @@ class TurnQueueTest {
     }
 
     @Test
+    void aRetriedAttemptOfTheSameWorkTakesTheEarlierPlaceInsteadOfQueueingTwice() {
+        TurnQueue queue = new TurnQueue(Ec2Action.RUN_INSTANCES, new PacingBucket(100, 100, now),
+                new PacingBucket(1, 1, now));
+        queue.add(new Keyed("first", "launch/a"), now, now.plusSeconds(60));
+        queue.add(new Keyed("other", "launch/b"), now, now.plusSeconds(60));
+        queue.add(new Keyed("first-retry", "launch/a"), now, now.plusSeconds(60));
+
+        assertThat(queue.size()).isEqualTo(2);
+        assertThat(names(queue.grant(now))).containsExactly("first-retry");
+        queue.add(new Keyed("first-again", "launch/a"), now, now.plusSeconds(60));
+        assertThat(queue.size()).as("granted work submitted again queues anew").isEqualTo(2);
+    }
+
+    record Keyed(String name, String key) implements PacedCall {
+        @Override
+        public Ec2Action action() {
+            return Ec2Action.RUN_INSTANCES;
+        }
+
+        @Override
+        public int priority() {
+            return 100;
+        }
+
+        @Override
+        public int cost() {
+            return 1;
+        }
+
+        @Override
+        public boolean waiting(QueueStatus status) {
+            return true;
+        }
+
+        @Override
+        public Result call() {
+            return Result.DONE;
+        }
+
+        @Override
+        public void expired(String reason) {
+        }
+    }
+
+    @Test
     void waitsNeverOutliveTheirDeadline() {
         TurnQueue queue = new TurnQueue(Ec2Action.RUN_INSTANCES, new PacingBucket(1, 0.001, now),
                 new PacingBucket(1, 0.001, now));
@@ -125,7 +170,7 @@ class TurnQueueTest {
     }
 
     private static List<String> names(List<Ticket> tickets) {
-        return tickets.stream().map(t -> ((Named) t.call).name).toList();
+        return tickets.stream().map(t -> t.call instanceof Keyed k ? k.name() : ((Named) t.call).name).toList();
     }
 
     private static Named call(String name, int priority, List<String> order) {
