@@ -13,6 +13,7 @@ import com.spotoptimizer.agent.launch.InstanceLauncher;
 import com.spotoptimizer.agent.orphan.OrphanSweeper;
 import com.spotoptimizer.agent.pacing.Ec2Pacer;
 import com.spotoptimizer.agent.pacing.PacingMetrics;
+import com.spotoptimizer.agent.pacing.RetryCharge;
 import com.spotoptimizer.agent.presence.ApiHeartbeat;
 import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.agent.system.ApiClient;
@@ -90,7 +91,8 @@ public final class AgentRuntime implements AutoCloseable {
         this.client = builder.client;
         this.ownWorker = builder.ownWorker;
         this.metrics = new Ec2Metrics(builder.registry);
-        this.ec2 = Ec2ClientFactory.create(properties.ec2(), metrics);
+        RetryCharge retryCharge = new RetryCharge();
+        this.ec2 = Ec2ClientFactory.create(properties.ec2(), metrics, retryCharge);
         InstanceQueries queries = new InstanceQueries(ec2, properties.agentId());
         OwnTerminations ownTerminations = new OwnTerminations(builder.clock);
         this.watcher = new InstanceWatcher(queries, properties.pollInterval(), builder.clock);
@@ -100,6 +102,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.pacingMetrics = new PacingMetrics(builder.registry);
         this.pacer = properties.pacing().enabled()
                 ? new Ec2Pacer(properties.pacing(), builder.clock, pacingMetrics) : null;
+        retryCharge.pacer(pacer);
         this.activities = new AgentActivitiesImpl(
                 new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2(), pacer),
                 new InstanceTerminator(properties.agentId(), ec2, queries, watcher, confirmations, completions,

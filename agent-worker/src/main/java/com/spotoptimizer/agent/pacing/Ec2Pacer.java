@@ -94,6 +94,20 @@ public final class Ec2Pacer implements AutoCloseable {
         }
     }
 
+    /**
+     * An attempt EC2 will meter that the pacer did not hand out (the SDK sent a call again): its tokens are taken
+     * now, into debt if need be, so the turns that follow wait for them.
+     */
+    public void charge(Ec2Action action, int cost) {
+        lock.lock();
+        try {
+            queues.get(action).charge(cost, clock.instant());
+        } finally {
+            lock.unlock();
+        }
+        metrics.retryCharged(action);
+    }
+
     /** Calls waiting for a turn of this action. */
     public int queued(Ec2Action action) {
         lock.lock();

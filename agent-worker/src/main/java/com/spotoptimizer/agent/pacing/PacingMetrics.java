@@ -40,6 +40,10 @@ public final class PacingMetrics implements AutoCloseable {
         registry.counter("spot.ec2.pacing.throttled", "action", action.apiName()).increment();
     }
 
+    void retryCharged(Ec2Action action) {
+        registry.counter("spot.ec2.pacing.retry.charged", "action", action.apiName()).increment();
+    }
+
     void expired(Ec2Action action) {
         registry.counter("spot.ec2.pacing.expired", "action", action.apiName()).increment();
     }

@@ -188,6 +188,12 @@ final class TurnQueue {
         resource.drain(now);
     }
 
+    /** Tokens spent outside a turn (an SDK retry): taken now, into debt if need be. */
+    void charge(int cost, Instant now) {
+        request.take(1, now);
+        resource.take(cost, now);
+    }
+
     double resourceTokens(Instant now) {
         return resource.tokens(now);
     }
