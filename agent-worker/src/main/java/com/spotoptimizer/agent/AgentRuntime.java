@@ -11,6 +11,9 @@ import com.spotoptimizer.agent.ec2.OwnTerminations;
 import com.spotoptimizer.agent.interruption.InterruptionWatcher;
 import com.spotoptimizer.agent.launch.InstanceLauncher;
 import com.spotoptimizer.agent.orphan.OrphanSweeper;
+import com.spotoptimizer.agent.pacing.Ec2Pacer;
+import com.spotoptimizer.agent.pacing.PacingMetrics;
+import com.spotoptimizer.agent.pacing.RetryCharge;
 import com.spotoptimizer.agent.presence.ApiHeartbeat;
 import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.agent.system.ApiClient;
@@ -66,6 +69,9 @@ public final class AgentRuntime implements AutoCloseable {
     private final Ec2Client ec2;
     private final InstanceWatcher watcher;
     private final AgentActivities activities;
+    /** RunInstances / TerminateInstances turns under EC2's rate limits; null when pacing is off. */
+    private final Ec2Pacer pacer;
+    private final PacingMetrics pacingMetrics;
     private final OrphanSweeper sweeper;
     private final EndedInstanceReporter endedInstances;
     /**
@@ -85,17 +91,22 @@ public final class AgentRuntime implements AutoCloseable {
         this.client = builder.client;
         this.ownWorker = builder.ownWorker;
         this.metrics = new Ec2Metrics(builder.registry);
-        this.ec2 = Ec2ClientFactory.create(properties.ec2(), metrics);
+        RetryCharge retryCharge = new RetryCharge();
+        this.ec2 = Ec2ClientFactory.create(properties.ec2(), metrics, retryCharge);
         InstanceQueries queries = new InstanceQueries(ec2, properties.agentId());
         OwnTerminations ownTerminations = new OwnTerminations(builder.clock);
         this.watcher = new InstanceWatcher(queries, properties.pollInterval(), builder.clock);
         metrics.inflight(watcher, w -> w.inflight(Ec2Metrics.LAUNCH), w -> w.inflight(Ec2Metrics.TERMINATE));
         Confirmations confirmations = new Confirmations(client, properties.agentId(), builder.clock);
         ActivityCompletionClient completions = client.newActivityCompletionClient();
+        this.pacingMetrics = new PacingMetrics(builder.registry);
+        this.pacer = properties.pacing().enabled()
+                ? new Ec2Pacer(properties.pacing(), builder.clock, pacingMetrics) : null;
+        retryCharge.pacer(pacer);
         this.activities = new AgentActivitiesImpl(
-                new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2()),
+                new InstanceLauncher(ec2, watcher, confirmations, completions, properties.ec2(), pacer),
                 new InstanceTerminator(properties.agentId(), ec2, queries, watcher, confirmations, completions,
-                        properties.ec2().consistencyWindow(), ownTerminations));
+                        properties.ec2().consistencyWindow(), ownTerminations, pacer));
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
                 watcher::inflightInstanceIds, ownTerminations);
@@ -132,6 +143,9 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
         watcher.start();
+        if (pacer != null) {
+            pacer.start();
+        }
         if (ownWorker) {
             workerFactory = WorkerFactory.newInstance(client);
             workerFactory.newWorker(taskQueue()).registerActivitiesImplementations(activities);
@@ -181,6 +195,11 @@ public final class AgentRuntime implements AutoCloseable {
         return properties;
     }
 
+    /** The pacer, or empty when pacing is off. */
+    public Optional<Ec2Pacer> pacer() {
+        return Optional.ofNullable(pacer);
+    }
+
     public InstanceWatcher watcher() {
         return watcher;
     }
@@ -223,6 +242,10 @@ public final class AgentRuntime implements AutoCloseable {
             workerFactory.awaitTermination(30, TimeUnit.SECONDS);
         }
         schedule.shutdownNow();
+        if (pacer != null) {
+            pacer.close(); // queued calls go back to Temporal, like the watcher's work
+        }
+        pacingMetrics.close();
         watcher.close();
         metrics.close();
         ec2.close();

@@ -107,7 +107,18 @@ final class AdminHandler implements HttpHandler {
         millis(p, "consistencyWindowMs").ifPresent(faults::consistencyWindow);
         millis(p, "terminatedRetentionMs").ifPresent(faults::terminatedRetention);
         millis(p, "dropStallMs").ifPresent(faults::dropStall);
-        integer(p, "insufficientCapacity").ifPresent(n -> faults.insufficientCapacity(n, p.get("instanceType")));
+        integer(p, "insufficientCapacity").ifPresent(n -> faults.insufficientCapacity(n, p.get("instanceType"),
+                p.get("subnetId")));
+        if (p.get("rateLimits") != null || p.get("rateTimeScale") != null) {
+            Ec2RateLimits limits = simulator.rateLimits();
+            if (p.get("rateLimits") != null) {
+                limits = limits.withEnabled(Boolean.parseBoolean(p.get("rateLimits")));
+            }
+            if (p.get("rateTimeScale") != null) {
+                limits = limits.withTimeScale(Double.parseDouble(p.get("rateTimeScale")));
+            }
+            simulator.rateLimits(limits);
+        }
         integer(p, "throttleNext").ifPresent(n -> faults.throttleNext(n, p.get("throttleAction")));
         if (p.get("throttleProbability") != null) {
             faults.throttleProbability(Double.parseDouble(p.get("throttleProbability")));

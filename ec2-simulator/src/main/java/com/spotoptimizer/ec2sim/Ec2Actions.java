@@ -71,7 +71,7 @@ final class Ec2Actions {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         // Capacity is all-or-nothing here: MaxCount instances launch, or none.
         LaunchResult result = store.launch(spec, now, faults.timing(),
-                () -> faults.beforeLaunch(imageId, instanceType));
+                () -> faults.beforeLaunch(imageId, instanceType, spec.subnetId()));
         Ec2Xml xml = Ec2Xml.response("RunInstances", requestId)
                 .leaf("reservationId", result.reservationId()).leaf("ownerId", Ec2Xml.OWNER_ID).empty("groupSet")
                 .open("instancesSet");

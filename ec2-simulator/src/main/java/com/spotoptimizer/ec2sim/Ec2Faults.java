@@ -32,9 +32,14 @@ public final class Ec2Faults {
         CLOSE
     }
 
-    private record CountedFault(String action, String instanceType, String errorCode, int remaining) {
-        boolean matches(String a, String type) {
-            return (action == null || action.equals(a)) && (instanceType == null || instanceType.equals(type));
+    private record CountedFault(String action, String instanceType, String subnetId, String errorCode, int remaining) {
+        boolean matches(String a, String type, String subnet) {
+            return (action == null || action.equals(a)) && (instanceType == null || instanceType.equals(type))
+                    && (subnetId == null || subnetId.equals(subnet));
+        }
+
+        CountedFault less() {
+            return new CountedFault(action, instanceType, subnetId, errorCode, remaining - 1);
         }
     }
 
@@ -97,8 +102,24 @@ public final class Ec2Faults {
     }
 
     /** As {@link #insufficientCapacity(int)}, but only launches of {@code instanceType} (null = any) count. */
-    public synchronized Ec2Faults insufficientCapacity(int count, String instanceType) {
-        launchFaults.add(new CountedFault("RunInstances", instanceType, "InsufficientInstanceCapacity",
+    public Ec2Faults insufficientCapacity(int count, String instanceType) {
+        return insufficientCapacity(count, instanceType, null);
+    }
+
+    /**
+     * As {@link #insufficientCapacity(int)}, but only launches of {@code instanceType} in {@code subnetId} count
+     * (null = any): EC2 has no capacity for one type in one Availability Zone while others launch.
+     */
+    public Ec2Faults insufficientCapacity(int count, String instanceType, String subnetId) {
+        return refuseLaunches(count, instanceType, subnetId, "InsufficientInstanceCapacity");
+    }
+
+    /**
+     * The next {@code count} launches of {@code instanceType} in {@code subnetId} (null = any) fail with
+     * {@code errorCode}, e.g. {@code Unsupported} (the type is not offered in that zone).
+     */
+    public synchronized Ec2Faults refuseLaunches(int count, String instanceType, String subnetId, String errorCode) {
+        launchFaults.add(new CountedFault("RunInstances", instanceType, subnetId, Objects.requireNonNull(errorCode),
                 positive(count)));
         return this;
     }
@@ -127,7 +148,7 @@ public final class Ec2Faults {
      * HTTP status EC2 uses for it (e.g. InternalError 500, Unavailable 503, anything unknown 400).
      */
     public synchronized Ec2Faults failNext(String action, int count, String errorCode) {
-        requestFaults.add(new CountedFault(action, null, Objects.requireNonNull(errorCode), positive(count)));
+        requestFaults.add(new CountedFault(action, null, null, Objects.requireNonNull(errorCode), positive(count)));
         return this;
     }
 
@@ -160,7 +181,7 @@ public final class Ec2Faults {
 
     /** Checked before a call is dispatched: throttling and generic failures. */
     synchronized Optional<Ec2Error> beforeCall(String action) {
-        Optional<Ec2Error> counted = consume(requestFaults, action, null);
+        Optional<Ec2Error> counted = consume(requestFaults, action, null, null);
         if (counted.isPresent()) {
             return counted;
         }
@@ -171,7 +192,7 @@ public final class Ec2Faults {
     }
 
     /** Checked only when RunInstances is about to create instances (not on an idempotent replay). */
-    synchronized Optional<Ec2Error> beforeLaunch(String imageId, String instanceType) {
+    synchronized Optional<Ec2Error> beforeLaunch(String imageId, String instanceType, String subnetId) {
         String rejected = rejectedImages.get(imageId);
         if (rejected != null) {
             return Optional.of(new Ec2Error(rejected, "Image " + imageId + " was rejected by the simulator."));
@@ -183,7 +204,7 @@ public final class Ec2Faults {
             return Optional.of(new Ec2Error("UnauthorizedOperation",
                     "You are not authorized to perform this operation. Image: " + imageId));
         }
-        return consume(launchFaults, "RunInstances", instanceType);
+        return consume(launchFaults, "RunInstances", instanceType, subnetId);
     }
 
     /** Whether this successful RunInstances response is to be lost, and how. */
@@ -195,15 +216,14 @@ public final class Ec2Faults {
         return Optional.of(dropMode);
     }
 
-    private Optional<Ec2Error> consume(List<CountedFault> faults, String action, String instanceType) {
+    private Optional<Ec2Error> consume(List<CountedFault> faults, String action, String instanceType, String subnetId) {
         for (int i = 0; i < faults.size(); i++) {
             CountedFault fault = faults.get(i);
-            if (fault.matches(action, instanceType)) {
+            if (fault.matches(action, instanceType, subnetId)) {
                 if (fault.remaining() <= 1) {
                     faults.remove(i);
                 } else {
-                    faults.set(i, new CountedFault(fault.action(), fault.instanceType(), fault.errorCode(),
-                            fault.remaining() - 1));
+                    faults.set(i, fault.less());
                 }
                 return Optional.of(errorFor(fault.errorCode()));
             }
@@ -216,6 +236,8 @@ public final class Ec2Faults {
             case "RequestLimitExceeded" -> throttled();
             case "InsufficientInstanceCapacity" -> new Ec2Error(code,
                     "We currently do not have sufficient capacity in the Availability Zone you requested.");
+            case "Unsupported" -> new Ec2Error(code,
+                    "The requested configuration is currently not supported. Please check the documentation for supported configurations.");
             default -> new Ec2Error(code, "Injected by the EC2 simulator.");
         };
     }
@@ -258,6 +280,7 @@ public final class Ec2Faults {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("action", f.action());
         m.put("instanceType", f.instanceType());
+        m.put("subnetId", f.subnetId());
         m.put("errorCode", f.errorCode());
         m.put("remaining", f.remaining());
         return m;

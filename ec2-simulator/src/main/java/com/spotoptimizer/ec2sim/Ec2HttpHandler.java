@@ -27,13 +27,16 @@ final class Ec2HttpHandler implements HttpHandler {
 
     private final Ec2Actions actions;
     private final Ec2Faults faults;
+    private final Ec2Throttle throttle;
     private final CallLog calls;
     private final Clock clock;
     private final CountDownLatch closing;
 
-    Ec2HttpHandler(Ec2Actions actions, Ec2Faults faults, CallLog calls, Clock clock, CountDownLatch closing) {
+    Ec2HttpHandler(Ec2Actions actions, Ec2Faults faults, Ec2Throttle throttle, CallLog calls, Clock clock,
+                   CountDownLatch closing) {
         this.actions = actions;
         this.faults = faults;
+        this.throttle = throttle;
         this.calls = calls;
         this.clock = clock;
         this.closing = closing;
@@ -48,6 +51,10 @@ final class Ec2HttpHandler implements HttpHandler {
             faults.beforeCall(action).ifPresent(error -> {
                 throw error;
             });
+            throttle.admit(Ec2Throttle.scope(exchange.getRequestHeaders().getFirst("Authorization")), action,
+                    resourceCost(action, request)).ifPresent(error -> {
+                        throw error;
+                    });
             String xml = actions.handle(request, requestId);
             Optional<DropMode> drop = "RunInstances".equals(action) ? faults.takeDrop() : Optional.empty();
             if (drop.isPresent()) {
@@ -68,6 +75,22 @@ final class Ec2HttpHandler implements HttpHandler {
             log.warn("EC2 call crashed action={} request_id={}", action, requestId, e);
             send(exchange, 500, Ec2Xml.error("InternalError", "An internal error has occurred", requestId),
                     requestId);
+        }
+    }
+
+    /** Resource tokens a call draws: one per instance launched (MaxCount) or named for termination. */
+    static int resourceCost(String action, QueryRequest request) {
+        try {
+            return switch (action) {
+                case Ec2RateLimits.RUN_INSTANCES -> {
+                    Integer max = request.integer("MaxCount");
+                    yield max == null || max < 1 ? 1 : max;
+                }
+                case Ec2RateLimits.TERMINATE_INSTANCES -> Math.max(1, request.list("InstanceId").size());
+                default -> 0;
+            };
+        } catch (RuntimeException e) {
+            return 1; // a malformed count is refused by the action itself; charge one like any call
         }
     }
 

@@ -37,6 +37,7 @@ public final class Ec2Simulator implements AutoCloseable {
     private final Ec2SimulatorConfig config;
     private final InstanceStore store;
     private final Ec2Faults faults;
+    private final Ec2Throttle throttle;
     private final CallLog calls = new CallLog();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final HttpServer server;
@@ -55,6 +56,7 @@ public final class Ec2Simulator implements AutoCloseable {
         this.config = config;
         this.store = new InstanceStore(config.randomSeed());
         this.faults = new Ec2Faults(config);
+        this.throttle = new Ec2Throttle(config.rateLimits(), config.clock());
         this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 128);
         // Unbounded on purpose: a stalled (dropped) response holds a thread, and must not starve the rest.
         AtomicInteger threadNumber = new AtomicInteger();
@@ -64,7 +66,7 @@ public final class Ec2Simulator implements AutoCloseable {
             return t;
         });
         Ec2Actions actions = new Ec2Actions(store, faults, config.clock());
-        server.createContext("/", new Ec2HttpHandler(actions, faults, calls, config.clock(), closing));
+        server.createContext("/", new Ec2HttpHandler(actions, faults, throttle, calls, config.clock(), closing));
         server.createContext(AdminHandler.PREFIX, new AdminHandler(this));
         server.setExecutor(executor);
         server.start();
@@ -107,6 +109,27 @@ public final class Ec2Simulator implements AutoCloseable {
 
     public Ec2Faults faults() {
         return faults;
+    }
+
+    /** The rate limits in force (see {@link Ec2RateLimits}). */
+    public Ec2RateLimits rateLimits() {
+        return throttle.limits();
+    }
+
+    /** New rate limits from now on; every bucket starts full again. */
+    public void rateLimits(Ec2RateLimits limits) {
+        throttle.configure(java.util.Objects.requireNonNull(limits, "limits"));
+        log.info("EC2 rate limits changed enabled={} time_scale={}", limits.enabled(), limits.timeScale());
+    }
+
+    /** How many calls the rate-limit buckets answered {@code RequestLimitExceeded} (injected throttles not counted). */
+    public long rateLimitedCount() {
+        return throttle.throttledCount();
+    }
+
+    /** Tokens left per bucket ("scope action request|resource"), for tests and the admin endpoint. */
+    public Map<String, Double> rateLimitLevels() {
+        return throttle.levels();
     }
 
     /** Every instance ever launched (until {@link #reset()}), with its state evaluated now, oldest first. */
@@ -183,6 +206,7 @@ public final class Ec2Simulator implements AutoCloseable {
         store.reset();
         calls.reset();
         faults.clear();
+        throttle.reset();
     }
 
     @Override
@@ -196,7 +220,8 @@ public final class Ec2Simulator implements AutoCloseable {
     /**
      * Runs standalone, e.g. in docker-compose. Port: first argument, else {@code EC2_SIM_PORT}, else 8787.
      * Binds {@code EC2_SIM_BIND} (default 0.0.0.0, so other containers reach it); delays from
-     * {@code EC2_SIM_LAUNCH_DELAY_MS}, {@code EC2_SIM_TERMINATE_DELAY_MS}, {@code EC2_SIM_CONSISTENCY_WINDOW_MS}.
+     * {@code EC2_SIM_LAUNCH_DELAY_MS}, {@code EC2_SIM_TERMINATE_DELAY_MS}, {@code EC2_SIM_CONSISTENCY_WINDOW_MS};
+     * EC2's rate limits with {@code EC2_SIM_RATE_LIMITS=true} (refills scaled by {@code EC2_SIM_RATE_TIME_SCALE}).
      */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
@@ -209,6 +234,10 @@ public final class Ec2Simulator implements AutoCloseable {
         config = withMillis(config, env.get("EC2_SIM_TERMINATE_DELAY_MS"), Ec2SimulatorConfig::withTerminateDelay);
         config = withMillis(config, env.get("EC2_SIM_CONSISTENCY_WINDOW_MS"),
                 Ec2SimulatorConfig::withConsistencyWindow);
+        if (Boolean.parseBoolean(env.getOrDefault("EC2_SIM_RATE_LIMITS", "false"))) {
+            config = config.withRateLimits(Ec2RateLimits.ec2Defaults()
+                    .withTimeScale(Double.parseDouble(env.getOrDefault("EC2_SIM_RATE_TIME_SCALE", "1"))));
+        }
         Ec2Simulator simulator = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "ec2-sim-shutdown"));
         // Printed as well as logged: standalone runs may have no SLF4J binding on the classpath.

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param clock       time source for every state transition; pass a {@link SimClock} to step time in tests
  * @param timing      delays that drive the instance lifecycle
  * @param randomSeed  seed for instance ids, addresses and probabilistic throttling, so runs repeat
+ * @param rateLimits  EC2's API throttling buckets; off by default, on in the local mode and benchmarks
  */
-public record Ec2SimulatorConfig(String bindAddress, int port, Clock clock, Timing timing, long randomSeed) {
+public record Ec2SimulatorConfig(String bindAddress, int port, Clock clock, Timing timing, long randomSeed,
+                                 Ec2RateLimits rateLimits) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final long DEFAULT_RANDOM_SEED = 42L;
@@ -23,35 +25,44 @@ public record Ec2SimulatorConfig(String bindAddress, int port, Clock clock, Timi
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(timing, "timing");
+        rateLimits = rateLimits == null ? Ec2RateLimits.off() : rateLimits;
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
     }
 
-    /** Loopback, ephemeral port, wall-clock time, {@link Timing#defaults()}. */
+    public Ec2SimulatorConfig(String bindAddress, int port, Clock clock, Timing timing, long randomSeed) {
+        this(bindAddress, port, clock, timing, randomSeed, Ec2RateLimits.off());
+    }
+
+    /** Loopback, ephemeral port, wall-clock time, {@link Timing#defaults()}, no rate limits. */
     public static Ec2SimulatorConfig defaults() {
         return new Ec2SimulatorConfig(DEFAULT_BIND_ADDRESS, 0, Clock.systemUTC(), Timing.defaults(),
-                DEFAULT_RANDOM_SEED);
+                DEFAULT_RANDOM_SEED, Ec2RateLimits.off());
     }
 
     public Ec2SimulatorConfig withBindAddress(String bindAddress) {
-        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed);
+        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed, rateLimits);
     }
 
     public Ec2SimulatorConfig withPort(int port) {
-        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed);
+        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed, rateLimits);
     }
 
     public Ec2SimulatorConfig withClock(Clock clock) {
-        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed);
+        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed, rateLimits);
     }
 
     public Ec2SimulatorConfig withTiming(Timing timing) {
-        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed);
+        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed, rateLimits);
     }
 
     public Ec2SimulatorConfig withRandomSeed(long randomSeed) {
-        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed);
+        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed, rateLimits);
+    }
+
+    public Ec2SimulatorConfig withRateLimits(Ec2RateLimits rateLimits) {
+        return new Ec2SimulatorConfig(bindAddress, port, clock, timing, randomSeed, rateLimits);
     }
 
     public Ec2SimulatorConfig withLaunchDelay(Duration launchDelay) {

@@ -46,6 +46,31 @@ class FaultInjectionTest extends SimulatorTestBase {
     }
 
     @Test
+    void capacityFaultCanTargetOneTypeInOneSubnet() {
+        sim.faults().insufficientCapacity(5, "c5.large", "subnet-a");
+
+        assertThat(ec2NoRetry.runInstances(launch("other-subnet").instanceType("c5.large").subnetId("subnet-b").build())
+                .instances()).hasSize(1);
+        assertThat(ec2NoRetry.runInstances(launch("other-type").instanceType("m5.large").subnetId("subnet-a").build())
+                .instances()).hasSize(1);
+        assertThatThrownBy(() -> ec2NoRetry.runInstances(
+                launch("refused").instanceType("c5.large").subnetId("subnet-a").build()))
+                .isInstanceOfSatisfying(AwsServiceException.class, e ->
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InsufficientInstanceCapacity"));
+    }
+
+    @Test
+    void unsupportedCanBeInjectedForOneType() {
+        sim.faults().refuseLaunches(1, "x9.huge", null, "Unsupported");
+
+        assertThatThrownBy(() -> ec2NoRetry.runInstances(launch("unsupported").instanceType("x9.huge").build()))
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("Unsupported");
+                    assertThat(e.statusCode()).isEqualTo(400);
+                });
+    }
+
+    @Test
     void throttledCallCarriesRequestLimitExceeded() {
         sim.faults().throttleNext(1, "DescribeInstances");
 

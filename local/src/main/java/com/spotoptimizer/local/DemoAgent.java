@@ -1,6 +1,7 @@
 package com.spotoptimizer.local;
 
 import com.spotoptimizer.agent.AgentRuntime;
+import com.spotoptimizer.agent.pacing.PacingProperties;
 import com.spotoptimizer.agent.system.AgentProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
@@ -35,6 +36,8 @@ final class DemoAgent implements AutoCloseable {
                 .withEc2(AgentProperties.Ec2.endpoint(ec2Endpoint.toString(), "local", "local")
                         .withConsistencyWindow(max(Duration.ofSeconds(5), ec2Consistency.multipliedBy(5))))
                 .withPollInterval(settings.agentPollInterval())
+                // The agent's buckets mirror the simulator's, at the same time scale.
+                .withPacing(PacingProperties.defaults().withTimeScale(settings.ec2RateTimeScale()))
                 // Heartbeats over HTTP, as a deployed agent-worker does, so the agent shows online.
                 .withApi(new AgentProperties.Api(apiUrl, token, Duration.ofSeconds(15)));
         return new DemoAgent(AgentRuntime.start(properties, api.getBean(WorkflowClient.class),

@@ -1,6 +1,7 @@
 package com.spotoptimizer.local;
 
 import com.spotoptimizer.api.ApiApplication;
+import com.spotoptimizer.ec2sim.Ec2RateLimits;
 import com.spotoptimizer.ec2sim.Ec2Simulator;
 import com.spotoptimizer.ec2sim.Ec2SimulatorConfig;
 import java.io.Closeable;
@@ -59,9 +60,12 @@ public final class LocalApplication implements Closeable {
                 .withLaunchDelay(settings.ec2LaunchDelay())
                 .withTerminateDelay(settings.ec2TerminateDelay())
                 // A fresh id sequence per run: a kept database must not meet yesterday's EC2 ids again.
-                .withRandomSeed(System.nanoTime()));
+                .withRandomSeed(System.nanoTime())
+                .withRateLimits(settings.ec2RateLimits()
+                        ? Ec2RateLimits.ec2Defaults().withTimeScale(settings.ec2RateTimeScale()) : Ec2RateLimits.off()));
         parts.push(ec2);
-        log.info("Started EC2 simulator endpoint={}", ec2.endpoint());
+        log.info("Started EC2 simulator endpoint={} rate_limits={} rate_time_scale={}", ec2.endpoint(),
+                settings.ec2RateLimits(), settings.ec2RateTimeScale());
 
         List<String> apiArgs = new ArrayList<>(Arrays.asList(args));
         apiArgs.add("--spring.profiles.include=local");

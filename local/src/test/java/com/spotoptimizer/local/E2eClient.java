@@ -46,6 +46,13 @@ final class E2eClient {
                 .exchange().expectStatus().isAccepted().expectBody(JSON).returnResult().getResponseBody();
     }
 
+    /** POST a launch for demo-agent with a body of the caller's; expects 202 and answers the body. */
+    Map<String, Object> launch(Map<String, Object> body) {
+        return http.post().uri("/api/client/instances/launch").headers(h -> h.setBearerAuth(CLIENT_TOKEN))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isAccepted().expectBody(JSON).returnResult().getResponseBody();
+    }
+
     /** POST a launch and answer its stable instance id. */
     String launchId(String requestId) {
         Map<String, Object> accepted = launch(requestId);

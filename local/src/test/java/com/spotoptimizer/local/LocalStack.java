@@ -38,6 +38,17 @@ public final class LocalStack implements AutoCloseable {
         return new LocalStack(LocalApplication.start(settings, args.toArray(String[]::new)), database);
     }
 
+    /** With EC2's rate limits in the simulator, refills (simulator and demo-agent alike) scaled by {@code timeScale}. */
+    public static LocalStack startRateLimited(double timeScale, Duration launchDelay, Duration terminateDelay,
+                                              Duration pollInterval, String... extraArgs) throws Exception {
+        String database = "spot_e2e_" + UUID.randomUUID().toString().substring(0, 8);
+        LocalSettings settings = new LocalSettings(Files.createTempDirectory("spot-local"), "127.0.0.1", 5432, "postgres",
+                0, database, freePort(), 0, launchDelay, terminateDelay, pollInterval).withEc2RateLimits(true, timeScale);
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spot.metrics.fleet-refresh=1s"));
+        args.addAll(List.of(extraArgs));
+        return new LocalStack(LocalApplication.start(settings, args.toArray(String[]::new)), database);
+    }
+
     public LocalApplication app() {
         return app;
     }

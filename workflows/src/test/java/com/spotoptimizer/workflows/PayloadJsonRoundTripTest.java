@@ -18,7 +18,11 @@ import com.spotoptimizer.workflows.launch.LaunchProgress;
 import com.spotoptimizer.workflows.launch.LaunchResult;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.agent.LaunchAlternative;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
@@ -61,6 +65,18 @@ class PayloadJsonRoundTripTest {
                 new LaunchInstanceInput(INSTANCE, "client-1", "a1", Transport.TEMPORAL, "spot-agent-a1", "req-1",
                         "sha256:f", "m5.large", "replica", spec, "{\"team\":\"ml\"}", REQUESTED,
                         Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(180, 250_000_000), CommandPriority.CRITICAL),
+                new LaunchInstanceInput(INSTANCE, "client-1", "a1", Transport.TEMPORAL, "spot-agent-a1", "req-2",
+                        "sha256:f", "m5.large", "primary", spec, "{}", REQUESTED, Duration.ofMinutes(5),
+                        Duration.ofMinutes(30), Duration.ofMinutes(3), CommandPriority.ML_NORMAL_SWITCH,
+                        Duration.ofMinutes(45), List.of(new LaunchAlternative("c5.large", "subnet-0b2"),
+                        new LaunchAlternative("r5.large", null))),
+                new LaunchAlternative("c5.large", null),
+                new LaunchCallMade(INSTANCE, "agent-1", CONFIRMED),
+                new LaunchQueued(INSTANCE, "agent-1", "waiting for RunInstances capacity budget; 1,000+ ahead at priority ≥ 25",
+                        REQUESTED),
+                new LaunchAttempt(INSTANCE, 1, "c5.large", "subnet-0b2", List.of(new LaunchAttempt.SkippedAlternative(
+                        "m5.large", "subnet-0a1b", "InsufficientInstanceCapacity: no capacity"))),
+                new LaunchAttempt(INSTANCE, 2, null, null, List.of()),
                 new TerminateInstanceInput(INSTANCE, "client-1", "a1", Transport.HTTP, "spot-agent-a1", "req-1",
                         "m5.large", "term-1", "user requested", REQUESTED, Duration.ofMinutes(3), CommandPriority.CRITICAL),
                 snapshot,

@@ -61,7 +61,12 @@ class WorkflowHistoryReplayTest {
                 "launch-terminated-while-launching.json",
                 "terminate-late-instance.json",
                 "terminate-after-terminate-while-launching.json",
-                "terminate-timed-out.json");
+                "terminate-timed-out.json",
+                "launch-queued-then-called.json",
+                "launch-capacity-fallback.json");
+        assertThat(read("launch-queued-then-called.json"))
+                .contains("EVENT_TYPE_MARKER_RECORDED", "\"launchQueued\"", "\"launchCallMade\"");
+        assertThat(read("launch-capacity-fallback.json")).contains("EVENT_TYPE_MARKER_RECORDED", "RecordLaunchAttempt");
         assertThat(names).contains(
                 "move-switch-succeeded.json",
                 "move-switch-replacement-refused.json",

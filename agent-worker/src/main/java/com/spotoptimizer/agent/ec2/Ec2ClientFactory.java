@@ -4,6 +4,7 @@ import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.agent.system.Ec2Metrics;
 import java.net.URI;
 import java.time.Duration;
+import com.spotoptimizer.agent.pacing.RetryCharge;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -22,6 +23,11 @@ public final class Ec2ClientFactory {
     }
 
     public static Ec2Client create(AgentProperties.Ec2 config, Ec2Metrics metrics) {
+        return create(config, metrics, new RetryCharge());
+    }
+
+    /** {@code retries}: charges the pacer (set on it later) for the SDK's own retries of the paced actions. */
+    public static Ec2Client create(AgentProperties.Ec2 config, Ec2Metrics metrics, RetryCharge retries) {
         var builder = Ec2Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
@@ -32,7 +38,8 @@ public final class Ec2ClientFactory {
                 .overrideConfiguration(o -> o
                         .retryStrategy(retryStrategy(config.maxAttempts()))
                         .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
-                        .addExecutionInterceptor(new Ec2CallMetrics(metrics)));
+                        .addExecutionInterceptor(new Ec2CallMetrics(metrics))
+                        .addExecutionInterceptor(retries));
         if (config.endpoint() != null) {
             builder.endpointOverride(URI.create(config.endpoint()));
         }

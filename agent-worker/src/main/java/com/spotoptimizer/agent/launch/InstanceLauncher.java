@@ -2,6 +2,8 @@ package com.spotoptimizer.agent.launch;
 
 import com.spotoptimizer.agent.ec2.Ec2Errors;
 import com.spotoptimizer.agent.ec2.InstanceWatcher;
+import com.spotoptimizer.agent.pacing.Ec2Pacer;
+import com.spotoptimizer.agent.pacing.PacedCall.Result;
 import com.spotoptimizer.agent.system.AgentProperties;
 import com.spotoptimizer.agent.system.AsyncActivity;
 import com.spotoptimizer.agent.system.Confirmations;
@@ -45,17 +47,76 @@ public final class InstanceLauncher {
     private final Confirmations confirmations;
     private final ActivityCompletionClient completions;
     private final AgentProperties.Ec2 defaults;
+    /** Null: pacing off, RunInstances is called at once on the activity's thread. */
+    private final Ec2Pacer pacer;
 
     public InstanceLauncher(Ec2Client ec2, InstanceWatcher watcher, Confirmations confirmations,
-                            ActivityCompletionClient completions, AgentProperties.Ec2 defaults) {
+                            ActivityCompletionClient completions, AgentProperties.Ec2 defaults, Ec2Pacer pacer) {
         this.ec2 = ec2;
         this.watcher = watcher;
         this.confirmations = confirmations;
         this.completions = completions;
         this.defaults = defaults;
+        this.pacer = pacer;
     }
 
+    /**
+     * Paced: the launch waits for its RunInstances turn without holding the worker thread (the activity is completed
+     * later by its task token), heartbeating and telling the workflow why it waits. Unpaced: RunInstances now.
+     */
     public void launch(ActivityExecutionContext context, LaunchCommand command) {
+        if (pacer == null) {
+            confirmations.launchCallMade(command.workflowId(), command.instanceId());
+            launchNow(context, command);
+            return;
+        }
+        AsyncActivity activity = AsyncActivity.of(context, completions, confirmations.clock().instant());
+        LaunchTurn turn = new LaunchTurn(this, command, activity, confirmations);
+        // Tell the workflow at once when the launch will wait, so its queue wait (not the 5 minutes) applies from now,
+        // however long the pacer's first status round takes to reach this launch.
+        pacer.wouldWait(turn).ifPresent(turn::reportQueued);
+        try {
+            pacer.submit(turn);
+        } catch (IllegalStateException closed) {
+            throw ApplicationFailure.newFailure("agent is shutting down", AsyncActivity.AGENT_SHUTDOWN);
+        }
+        log.debug("Launch queued for its RunInstances turn instance_id={} priority={}", command.instanceId(),
+                command.priority());
+        AsyncActivity.detach(context);
+    }
+
+    /** The launch's turn came: RunInstances, then the watcher takes it. A throttle goes back to the pacer. */
+    Result runPaced(LaunchCommand command, AsyncActivity activity) {
+        Instance instance;
+        try {
+            instance = ec2.runInstances(request(command)).instances().get(0);
+        } catch (SdkException e) {
+            if (Ec2Errors.isThrottling(e)) {
+                return Result.THROTTLED;
+            }
+            log.warn("RunInstances failed instance_id={} request_id={} workflow_id={} attempt={} code={}",
+                    command.instanceId(), command.requestId(), command.workflowId(), activity.attempt(),
+                    Ec2Errors.code(e));
+            activity.fail(Ec2Errors.toActivityFailure("RunInstances", e));
+            return Result.DONE;
+        }
+        String ec2Id = instance.instanceId();
+        InstanceStateName state = instance.state() == null ? InstanceStateName.PENDING : instance.state().name();
+        log.info("RunInstances answered instance_id={} request_id={} ec2_instance_id={} state={} attempt={}",
+                command.instanceId(), command.requestId(), ec2Id, state, activity.attempt());
+        if (state == InstanceStateName.RUNNING) {
+            confirmations.launched(command.workflowId(), command.instanceId(), ec2Id);
+            activity.complete();
+        } else if (LaunchWatch.isGone(state)) {
+            activity.fail(ApplicationFailure.newNonRetryableFailure("instance " + ec2Id + " is " + state
+                    + " before it ever ran", FailureTypes.INSTANCE_GONE));
+        } else if (!watcher.watch(new LaunchWatch(command, ec2Id, activity, confirmations))) {
+            activity.handBack("agent is shutting down");
+        }
+        return Result.DONE;
+    }
+
+    private void launchNow(ActivityExecutionContext context, LaunchCommand command) {
         int attempt = context.getInfo().getAttempt();
         Instance instance;
         try {

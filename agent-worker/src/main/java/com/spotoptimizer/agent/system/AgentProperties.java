@@ -1,7 +1,9 @@
 package com.spotoptimizer.agent.system;
 
+import com.spotoptimizer.agent.pacing.PacingProperties;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Configuration of one agent ({@code spot.agent.*}). Every component may be null when built by hand
@@ -16,15 +18,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param api                   the api's agent heartbeat, so the agent shows online (off unless url and token are set)
  * @param interruptions         spot interruption notices reported to the api as emergencies (needs {@code api})
  * @param endedInstances        instances EC2 shows ended outside the agent, reported to the api (needs {@code api})
+ * @param pacing                RunInstances / TerminateInstances paced under EC2's rate limits, by priority
  */
 @ConfigurationProperties("spot.agent")
 public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, OrphanSweep orphanSweep,
                               String controlPlaneTaskQueue, Api api, Interruptions interruptions,
-                              EndedInstances endedInstances) {
+                              EndedInstances endedInstances, PacingProperties pacing) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     public static final String DEFAULT_CONTROL_PLANE_TASK_QUEUE = "spot-control-plane";
 
+    @ConstructorBinding
     public AgentProperties {
         if (agentId == null || agentId.isBlank()) {
             throw new IllegalArgumentException("spot.agent.agent-id is required");
@@ -37,40 +41,53 @@ public record AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, Or
         api = api == null ? Api.off() : api;
         interruptions = interruptions == null ? Interruptions.defaults() : interruptions;
         endedInstances = endedInstances == null ? EndedInstances.defaults() : endedInstances;
+        pacing = pacing == null ? PacingProperties.defaults() : pacing;
+    }
+
+    /** Without pacing settings (callers from before pacing): EC2's figures. */
+    public AgentProperties(String agentId, Ec2 ec2, Duration pollInterval, OrphanSweep orphanSweep,
+                           String controlPlaneTaskQueue, Api api, Interruptions interruptions,
+                           EndedInstances endedInstances) {
+        this(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances, null);
+    }
+
+    public AgentProperties withPacing(PacingProperties pacing) {
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions,
+                endedInstances, pacing);
     }
 
     /** Real AWS in us-east-1 through the default credential chain, with every other default. */
     public static AgentProperties defaults(String agentId) {
-        return new AgentProperties(agentId, null, null, null, null, null, null, null);
+        return new AgentProperties(agentId, null, null, null, null, null, null, null, null);
     }
 
     public AgentProperties withEc2(Ec2 ec2) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances, pacing);
     }
 
     public AgentProperties withPollInterval(Duration pollInterval) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances, pacing);
     }
 
     public AgentProperties withOrphanSweep(OrphanSweep orphanSweep) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances, pacing);
     }
 
     public AgentProperties withControlPlaneTaskQueue(String queue) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api, interruptions, endedInstances);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, queue, api, interruptions, endedInstances, pacing);
     }
 
     public AgentProperties withApi(Api api) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances, pacing);
     }
 
     public AgentProperties withInterruptions(Interruptions interruptions) {
-        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances);
+        return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions, endedInstances, pacing);
     }
 
     public AgentProperties withEndedInstances(EndedInstances endedInstances) {
         return new AgentProperties(agentId, ec2, pollInterval, orphanSweep, controlPlaneTaskQueue, api, interruptions,
-                endedInstances);
+                endedInstances, pacing);
     }
 
     /** Whether the interruption watcher runs: enabled, and the api it reports to is configured. */

@@ -1,7 +1,9 @@
 package com.spotoptimizer.agent.system;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.terminate.TerminateInstanceWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -38,6 +40,31 @@ public final class Confirmations {
         } catch (WorkflowNotFoundException e) {
             log.info("Launch confirmation found no open workflow instance_id={} ec2_instance_id={} workflow_id={}",
                     instanceId, ec2InstanceId, workflowId);
+        }
+    }
+
+    /**
+     * The agent makes its EC2 call for this launch now: the workflow's confirmation deadline runs from here. Best
+     * effort: a failure is logged, never thrown (the call must not wait on it; the workflow then keeps its bound).
+     */
+    public void launchCallMade(String workflowId, String instanceId) {
+        try {
+            client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
+                    .launchCallMade(new LaunchCallMade(instanceId, agentId, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("Launch call not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
+                    e.toString());
+        }
+    }
+
+    /** The launch waits for its EC2 turn, for {@code reason}. Best effort, like {@link #launchCallMade}. */
+    public void launchQueued(String workflowId, String instanceId, String reason) {
+        try {
+            client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
+                    .launchQueued(new LaunchQueued(instanceId, agentId, reason, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("Launch queue status not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
+                    e.toString());
         }
     }
 

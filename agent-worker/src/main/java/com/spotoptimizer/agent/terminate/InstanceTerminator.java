@@ -5,6 +5,8 @@ import com.spotoptimizer.agent.ec2.InstanceQueries;
 import com.spotoptimizer.agent.ec2.InstanceWatcher;
 import com.spotoptimizer.agent.ec2.OwnTerminations;
 import com.spotoptimizer.agent.ec2.Ownership;
+import com.spotoptimizer.agent.pacing.Ec2Pacer;
+import com.spotoptimizer.agent.pacing.PacedCall.Result;
 import com.spotoptimizer.agent.system.AsyncActivity;
 import com.spotoptimizer.agent.system.Confirmations;
 import com.spotoptimizer.workflows.agent.TerminateCommand;
@@ -12,6 +14,7 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -46,10 +49,13 @@ public final class InstanceTerminator {
     private final ActivityCompletionClient completions;
     private final Duration consistencyWindow;
     private final OwnTerminations own;
+    /** Null: pacing off, TerminateInstances is called at once. */
+    private final Ec2Pacer pacer;
 
     public InstanceTerminator(String agentId, Ec2Client ec2, InstanceQueries queries, InstanceWatcher watcher,
                               Confirmations confirmations, ActivityCompletionClient completions,
-                              Duration consistencyWindow, OwnTerminations own) {
+                              Duration consistencyWindow, OwnTerminations own, Ec2Pacer pacer) {
+        this.pacer = pacer;
         this.agentId = agentId;
         this.ec2 = ec2;
         this.queries = queries;
@@ -79,6 +85,16 @@ public final class InstanceTerminator {
             confirmations.terminated(command.workflowId(), command.instanceId(), primary);
             return;
         }
+        if (pacer != null) {
+            AsyncActivity paced = AsyncActivity.of(context, completions, confirmations.clock().instant());
+            try {
+                pacer.submit(new TerminateTurn(this, command, primary, targets, paced));
+            } catch (IllegalStateException closed) {
+                throw ApplicationFailure.newFailure("agent is shutting down", AsyncActivity.AGENT_SHUTDOWN);
+            }
+            AsyncActivity.detach(context);
+            return;
+        }
         List<String> live;
         try {
             live = terminateInstances(command, targets);
@@ -94,6 +110,31 @@ public final class InstanceTerminator {
             throw ApplicationFailure.newFailure("agent is shutting down", AsyncActivity.AGENT_SHUTDOWN);
         }
         AsyncActivity.detach(context);
+    }
+
+    /** The termination's turn came: TerminateInstances, then the watcher takes it. A throttle goes back to the pacer. */
+    Result terminatePaced(TerminateCommand command, String primary, List<String> targets, AsyncActivity activity) {
+        List<String> live;
+        try {
+            live = terminateInstances(command, targets);
+        } catch (SdkException e) {
+            if (Ec2Errors.isThrottling(e)) {
+                return Result.THROTTLED;
+            }
+            activity.fail(Ec2Errors.toActivityFailure("TerminateInstances", e));
+            return Result.DONE;
+        }
+        if (live.isEmpty()) {
+            confirmations.terminated(command.workflowId(), command.instanceId(), primary);
+            activity.complete();
+        } else if (!watcher.watch(new TerminationWatch(command, primary, live, activity, confirmations))) {
+            activity.handBack("agent is shutting down");
+        }
+        return Result.DONE;
+    }
+
+    Instant now() {
+        return confirmations.clock().instant();
     }
 
     /** Nothing visible yet: the watcher keeps looking until the consistency window has passed. */

@@ -2,7 +2,10 @@ package com.spotoptimizer.agent.testing;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -24,6 +27,8 @@ public final class FakeLifecycle implements LifecycleActivities {
     private final Map<String, InstanceSnapshot> rows = new ConcurrentHashMap<>();
     private final List<LaunchConfirmation> launchConfirmations = new CopyOnWriteArrayList<>();
     private final List<TerminationConfirmation> terminationConfirmations = new CopyOnWriteArrayList<>();
+    private final List<LaunchQueued> launchQueued = new CopyOnWriteArrayList<>();
+    private final List<LaunchCallMade> launchCalls = new CopyOnWriteArrayList<>();
 
     @Override
     public synchronized InstanceSnapshot recordLaunchRequested(LaunchInstanceInput input) {
@@ -42,6 +47,33 @@ public final class FakeLifecycle implements LifecycleActivities {
         }
         return row.ec2InstanceId() == null ? put(row, row.status(), confirmation.ec2InstanceId(), row.failureReason())
                 : row;
+    }
+
+    @Override
+    public synchronized InstanceSnapshot recordLaunchQueued(LaunchQueued queued) {
+        launchQueued.add(queued);
+        return find(queued.instanceId());
+    }
+
+    @Override
+    public synchronized InstanceSnapshot recordLaunchCallMade(LaunchCallMade call) {
+        launchCalls.add(call);
+        return find(call.instanceId());
+    }
+
+    @Override
+    public synchronized InstanceSnapshot recordLaunchAttempt(LaunchAttempt attempt) {
+        return find(attempt.instanceId());
+    }
+
+    /** The queue reasons the workflow recorded, in order. */
+    public List<LaunchQueued> launchQueued() {
+        return List.copyOf(launchQueued);
+    }
+
+    /** The EC2 calls the workflow recorded, in order. */
+    public List<LaunchCallMade> launchCalls() {
+        return List.copyOf(launchCalls);
     }
 
     @Override

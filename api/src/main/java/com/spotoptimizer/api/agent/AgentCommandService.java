@@ -12,10 +12,13 @@ import com.spotoptimizer.db.instance.InstanceRow;
 import com.spotoptimizer.db.instance.InstanceStatus;
 import com.spotoptimizer.api.lifecycle.ConfirmationPendingException;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,6 +30,7 @@ import reactor.core.publisher.Mono;
 @Service
 public class AgentCommandService {
 
+    private static final Logger log = LoggerFactory.getLogger(AgentCommandService.class);
     private static final int MAX_COMMANDS_PER_POLL = 50;
 
     private final CommandRepository commands;
@@ -46,9 +50,27 @@ public class AgentCommandService {
         this.clock = clock;
     }
 
+    /**
+     * Leases the agent's next commands, highest priority first. Leasing a LAUNCH_INSTANCE counts as the agent's EC2
+     * call: the launch workflow is told, so its confirmation deadline runs from now (a failed signal never fails the
+     * poll; the launch then keeps the deadline it had).
+     */
     public Flux<PendingCommand> pending(String agentId) {
         return commands.lease(agentId, clock.instant(), lifecycle.commandLease(), MAX_COMMANDS_PER_POLL)
-                .map(PendingCommand::of);
+                .concatMap(command -> callMade(agentId, command).thenReturn(PendingCommand.of(command)));
+    }
+
+    private Mono<Void> callMade(String agentId, CommandRow command) {
+        if (!CommandType.LAUNCH_INSTANCE.name().equals(command.commandType()) || command.instanceId() == null) {
+            return Mono.empty();
+        }
+        LaunchCallMade call = new LaunchCallMade(command.instanceId().toString(), agentId, clock.instant());
+        return workflows.reportLaunchCallMade(command.clientId(), command.requestId(), call)
+                .onErrorResume(e -> {
+                    log.warn("Launch call not reported instance_id={} request_id={} error={}", command.instanceId(),
+                            command.requestId(), e.toString());
+                    return Mono.just(false);
+                }).then();
     }
 
     /**

@@ -156,6 +156,10 @@ public class OpenApiConfig {
                 Each frame: `id: <sequence number>`, `event: <TYPE>`, `data: {"type", "data", "timestamp"}`. Types: \
                 INSTANCE_LAUNCHING, INSTANCE_RUNNING, INSTANCE_TERMINATING, INSTANCE_TERMINATED, INSTANCE_LAUNCH_FAILED, \
                 INSTANCE_LAUNCH_TIMED_OUT, INSTANCE_TERMINATION_FAILED, INSTANCE_TERMINATION_TIMED_OUT, \
+                INSTANCE_LAUNCH_QUEUED (still launching; data.launch_queued_reason says why the agent waits for EC2's \
+                rate budget), INSTANCE_LAUNCH_CALL_MADE (still launching; the agent made its EC2 call, \
+                data.launch_call_at), INSTANCE_LAUNCH_ATTEMPT (still launching; EC2 refused an attempt for capacity and \
+                the next alternative runs, data.launched_with, the reason names the skipped one), \
                 AGENT_STATUS_CHANGED, EMERGENCY_EVENT, COMMAND_EXECUTED, HEARTBEAT (every 30 s, no id) and RESYNC \
                 (the resume point is older than the retention: list again, then subscribe from the list's \
                 `last_event_id`). Resume with the `Last-Event-ID` header or `?last_event_id=N`: first every later \

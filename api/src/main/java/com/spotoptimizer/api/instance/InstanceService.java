@@ -1,6 +1,7 @@
 package com.spotoptimizer.api.instance;
 
 import com.spotoptimizer.workflows.agent.CommandPriority;
+import com.spotoptimizer.workflows.agent.LaunchAlternative;
 import com.spotoptimizer.api.auth.Caller;
 import com.spotoptimizer.api.lifecycle.LifecycleWorkflows;
 import com.spotoptimizer.api.system.LifecycleProperties;
@@ -23,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -71,7 +73,10 @@ public class InstanceService {
         String role = request.role() != null ? request.role() : DEFAULT_ROLE;
         String requestId = request.requestId() != null ? request.requestId() : UUID.randomUUID().toString();
         var spec = LaunchSpecs.from(request.metadata());
-        String fingerprint = fingerprint(request.agentId(), request.instanceType(), role, request.metadata());
+        List<LaunchAlternative> alternatives = request.alternatives() == null ? List.of() : request.alternatives().stream()
+                .map(a -> new LaunchAlternative(a.instanceType(), a.subnetId())).toList();
+        String fingerprint = fingerprint(request.agentId(), request.instanceType(), role, request.metadata(),
+                alternatives);
         return ownAgent(caller, request.agentId())
                 .flatMap(agent -> instances.findByRequest(caller.clientId(), requestId)
                         .switchIfEmpty(Mono.defer(() -> {
@@ -81,7 +86,7 @@ public class InstanceService {
                                     fingerprint, request.instanceType(), role, spec,
                                     JsonText.of(request.metadata() == null ? Map.of() : request.metadata()),
                                     clock.instant(), lifecycle.launchTimeout(), lifecycle.lateConfirmationWindow(),
-                                    lifecycle.terminationTimeout(), CommandPriority.CRITICAL);
+                                    lifecycle.terminationTimeout(), CommandPriority.CRITICAL, null, alternatives);
                             return workflows.launch(input).then(instances.findByRequest(caller.clientId(), requestId));
                         })))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("launch " + requestId + " was not recorded")))
@@ -164,11 +169,25 @@ public class InstanceService {
     }
 
     public static String fingerprint(String agentId, String instanceType, String role, Map<String, Object> metadata) {
+        return fingerprint(agentId, instanceType, role, metadata, List.of());
+    }
+
+    /** Alternatives count only when there are some, so fingerprints of launches without them stay what they were. */
+    public static String fingerprint(String agentId, String instanceType, String role, Map<String, Object> metadata,
+                              List<LaunchAlternative> alternatives) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agent_id", agentId);
         body.put("instance_type", instanceType);
         body.put("role", role);
         body.put("metadata", canonical(metadata == null ? Map.of() : metadata));
+        if (!alternatives.isEmpty()) {
+            body.put("alternatives", alternatives.stream().map(a -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("instance_type", a.instanceType());
+                m.put("subnet_id", a.subnetId());
+                return m;
+            }).toList());
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(JsonText.of(body).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -8,7 +8,13 @@ import com.spotoptimizer.db.instance.NewLaunch;
 import com.spotoptimizer.db.instance.TransitionResult;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import java.util.List;
+import com.spotoptimizer.db.instance.LaunchedWith;
+import com.spotoptimizer.db.instance.SkippedAlternative;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -70,6 +76,32 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
             metrics.launchEnded(result.row(), LifecycleMetrics.EC2_ERROR);
         }
         logged(result, "launch failed");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchQueued(LaunchQueued queued) {
+        TransitionResult result = block(transitions.launchQueued(id(queued.instanceId()), queued.reason()));
+        logged(result, "launch queued for its EC2 turn");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchCallMade(LaunchCallMade call) {
+        TransitionResult result = block(transitions.launchCallMade(id(call.instanceId()), call.madeAt()));
+        logged(result, "launch EC2 call made");
+        return Snapshots.of(result.row());
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchAttempt(LaunchAttempt attempt) {
+        LaunchedWith with = attempt.instanceType() == null ? null
+                : new LaunchedWith(attempt.instanceType(), attempt.subnetId());
+        List<SkippedAlternative> skipped = attempt.skipped().stream()
+                .map(s -> new SkippedAlternative(s.instanceType(), s.subnetId(), s.reason())).toList();
+        TransitionResult result = block(transitions.launchAttempt(id(attempt.instanceId()), attempt.attempt(), with,
+                skipped));
+        logged(result, "launch attempt " + attempt.attempt());
         return Snapshots.of(result.row());
     }
 

@@ -4,6 +4,7 @@ import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -175,6 +176,22 @@ public class LifecycleWorkflows {
             try {
                 client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
                         .reportLaunchRefused(outcome);
+                return true;
+            } catch (WorkflowNotFoundException closed) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * An HTTP agent leased the LAUNCH_INSTANCE command: that counts as its EC2 call, so the launch's confirmation
+     * deadline runs from now. False: the launch is closed.
+     */
+    public Mono<Boolean> reportLaunchCallMade(String clientId, String launchRequestId, LaunchCallMade call) {
+        return blocking(() -> {
+            try {
+                client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
+                        .launchCallMade(call);
                 return true;
             } catch (WorkflowNotFoundException closed) {
                 return false;

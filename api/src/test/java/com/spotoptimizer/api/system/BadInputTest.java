@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,6 +125,27 @@ class BadInputTest extends ApiTestBase {
                 Map.of("request_id", "x/../y"), instanceId).exchange(), 400), "request_id");
         assertNothingWritten();
         assertThat(count("SELECT count(*) FROM instances")).as("the instances table survived").isEqualTo(1);
+    }
+
+    @Test
+    void badAlternativesAre400ProblemsAndWriteNothing() {
+        List<Object> tooMany = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            tooMany.add(Map.of("instance_type", "c5.large"));
+        }
+        Map<String, Object> many = expectProblem(launch(with("alternatives", tooMany)), 400);
+        assertThat(String.valueOf(many.get("field"))).startsWith("alternatives");
+        for (Object bad : List.of(
+                List.of(Map.of("instance_type", "C5 LARGE")),
+                List.of(Map.of("subnet_id", "subnet-0abc")),
+                List.of(Map.of("instance_type", "c5.large", "subnet_id", "vpc-123")),
+                List.of(Map.of("instance_type", "c5.large", "zone", "us-east-1a")),
+                "c5.large")) {
+            Map<String, Object> problem = expectProblem(launch(with("alternatives", bad)), 400);
+            assertThat(problem).as(problem.toString()).containsEntry("status", 400);
+            assertThat(problem.toString()).doesNotContain("Exception");
+        }
+        assertNothingWritten();
     }
 
     @Test

@@ -17,6 +17,12 @@ public final class EventTypes {
     public static final String INSTANCE_PROMOTED = "INSTANCE_PROMOTED";
     /** The former primary serves on as a replica ({@code running_primary → running_replica}). */
     public static final String INSTANCE_DEMOTED = "INSTANCE_DEMOTED";
+    /** Still launching; the agent waits for EC2's rate budget (data.launch_queued_reason says why). */
+    public static final String INSTANCE_LAUNCH_QUEUED = "INSTANCE_LAUNCH_QUEUED";
+    /** Still launching; the agent made its EC2 call (data.launch_call_at): the 5-minute deadline runs from here. */
+    public static final String INSTANCE_LAUNCH_CALL_MADE = "INSTANCE_LAUNCH_CALL_MADE";
+    /** Still launching; EC2 refused an attempt for capacity and the next alternative runs (data: launched_with). */
+    public static final String INSTANCE_LAUNCH_ATTEMPT = "INSTANCE_LAUNCH_ATTEMPT";
     public static final String AGENT_STATUS_CHANGED = "AGENT_STATUS_CHANGED";
     public static final String EMERGENCY_EVENT = "EMERGENCY_EVENT";
     public static final String COMMAND_EXECUTED = "COMMAND_EXECUTED";

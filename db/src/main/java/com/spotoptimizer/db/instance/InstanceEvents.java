@@ -40,6 +40,10 @@ final class InstanceEvents {
         data.put("termination_requested_at", text(row.terminationRequestedAt()));
         data.put("termination_confirmed_at", text(row.terminationConfirmedAt()));
         data.put("termination_duration_seconds", row.terminationDurationSeconds());
+        data.put("launch_queued_reason", row.pacing().launchQueuedReason());
+        data.put("launch_call_at", text(row.pacing().launchCallAt()));
+        data.put("launched_with", row.pacing().launchedWithJson() == null ? null
+                : com.spotoptimizer.db.system.JsonText.toMap(row.pacing().launchedWithJson()));
         data.put("reason", reason);
         return data;
     }

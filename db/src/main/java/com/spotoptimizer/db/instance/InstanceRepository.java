@@ -19,7 +19,9 @@ public class InstanceRepository {
             request_id, request_fingerprint, termination_request_id, metadata::text AS metadata,
             launch_requested_at, launch_confirmed_at, launch_duration_seconds,
             termination_requested_at, termination_confirmed_at, termination_duration_seconds,
-            version, created_at, updated_at""";
+            version, created_at, updated_at,
+            launch_queued_reason, launch_call_at, launched_with::text AS launched_with,
+            skipped_alternatives::text AS skipped_alternatives""";
 
     private final DatabaseClient db;
 
@@ -160,11 +162,15 @@ public class InstanceRepository {
                     launch_confirmed_at = :launchConfirmed, launch_duration_seconds = :launchDuration,
                     termination_requested_at = :termRequested, termination_confirmed_at = :termConfirmed,
                     termination_duration_seconds = :termDuration,
+                    instance_type = :type,
+                    launch_queued_reason = :queuedReason, launch_call_at = :callAt,
+                    launched_with = CAST(:launchedWith AS jsonb), skipped_alternatives = CAST(:skipped AS jsonb),
                     version = version + 1, updated_at = :now
                 WHERE instance_id = :id AND version = :version
                 RETURNING """ + " " + COLUMNS)
                 .bind("status", row.status().value())
                 .bind("role", row.role())
+                .bind("type", row.instanceType())
                 .bind("id", row.instanceId())
                 .bind("version", row.version())
                 .bind("now", now);
@@ -176,6 +182,10 @@ public class InstanceRepository {
         spec = bind(spec, "termRequested", row.terminationRequestedAt(), Instant.class);
         spec = bind(spec, "termConfirmed", row.terminationConfirmedAt(), Instant.class);
         spec = bind(spec, "termDuration", row.terminationDurationSeconds(), Double.class);
+        spec = bind(spec, "queuedReason", row.pacing().launchQueuedReason(), String.class);
+        spec = bind(spec, "callAt", row.pacing().launchCallAt(), Instant.class);
+        spec = bind(spec, "launchedWith", row.pacing().launchedWithJson(), String.class);
+        spec = bind(spec, "skipped", row.pacing().skippedAlternativesJson(), String.class);
         return spec.map(InstanceRepository::map).one();
     }
 
@@ -212,6 +222,8 @@ public class InstanceRepository {
                 r.get("termination_duration_seconds", Double.class),
                 r.get("version", Long.class),
                 r.get("created_at", Instant.class),
-                r.get("updated_at", Instant.class));
+                r.get("updated_at", Instant.class),
+                new LaunchPacing(r.get("launch_queued_reason", String.class), r.get("launch_call_at", Instant.class),
+                        r.get("launched_with", String.class), r.get("skipped_alternatives", String.class)));
     }
 }

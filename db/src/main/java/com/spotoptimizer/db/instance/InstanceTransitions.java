@@ -18,7 +18,10 @@ import com.spotoptimizer.db.event.EventAppender;
 import com.spotoptimizer.db.event.EventTypes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
+import com.spotoptimizer.db.system.JsonText;
 import java.util.function.Function;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -36,6 +39,8 @@ import reactor.util.retry.Retry;
 public class InstanceTransitions {
 
     private static final int OPTIMISTIC_RETRIES = 5;
+    /** A change of a detail that no subscriber needs at once: the row is written, no event. */
+    private static final String NO_EVENT = "";
 
     private final InstanceRepository instances;
     private final CommandRepository commands;
@@ -102,6 +107,60 @@ public class InstanceTransitions {
             }
             return null;
         });
+    }
+
+    /**
+     * Still launching; the agent waits for its EC2 turn. Writes the reason and an INSTANCE_LAUNCH_QUEUED event only
+     * when the reason changed (the agent reports coarse reasons, so a launch writes this a few times, not per poll),
+     * and never after the call was made.
+     */
+    public Mono<TransitionResult> launchQueued(UUID instanceId, String reason) {
+        return apply(instanceId, row -> row.status() != LAUNCHING || row.pacing().launchCallAt() != null
+                || reason == null || reason.equals(row.pacing().launchQueuedReason()) ? null
+                : new Change(row.withPacing(row.pacing().withQueuedReason(reason)), reason, noCommand(),
+                        EventTypes.INSTANCE_LAUNCH_QUEUED));
+    }
+
+    /**
+     * Still launching; the agent made its EC2 call at {@code callAt} (recorded once). A launch that was shown queued
+     * gets an INSTANCE_LAUNCH_CALL_MADE event (its queued reason is cleared); one that never waited gets none, so the
+     * common launch keeps its two events (the running event carries {@code launch_call_at}).
+     */
+    public Mono<TransitionResult> launchCallMade(UUID instanceId, Instant callAt) {
+        return apply(instanceId, row -> row.status() != LAUNCHING || row.pacing().launchCallAt() != null ? null
+                : new Change(row.withPacing(row.pacing().withCallAt(callAt)), null, noCommand(),
+                        row.pacing().launchQueuedReason() != null ? EventTypes.INSTANCE_LAUNCH_CALL_MADE : NO_EVENT));
+    }
+
+    /**
+     * Still launching; a launch with alternatives starts attempt {@code attempt}: {@code instance_type} becomes the
+     * attempt's, {@code launched_with} names it (null once every attempt was refused) and {@code skipped_alternatives}
+     * lists the refused ones with EC2's reasons. From the second attempt on, an INSTANCE_LAUNCH_ATTEMPT event says which
+     * alternative runs now and why the one before was skipped. Repeating an attempt changes nothing.
+     */
+    public Mono<TransitionResult> launchAttempt(UUID instanceId, int attempt, LaunchedWith with,
+                                                List<SkippedAlternative> skipped) {
+        String withJson = with == null ? null : JsonText.of(with);
+        String skippedJson = JsonText.of(skipped);
+        return apply(instanceId, row -> {
+            if (row.status() != LAUNCHING || (Objects.equals(withJson, row.pacing().launchedWithJson())
+                    && Objects.equals(skippedJson, row.pacing().skippedAlternativesJson()))) {
+                return null;
+            }
+            LaunchPacing pacing = new LaunchPacing(null, null, withJson, skippedJson);
+            InstanceRow next = row.withPacing(pacing);
+            if (with != null) {
+                next = next.withInstanceType(with.instanceType());
+            }
+            String reason = skipped.isEmpty() ? null : describe(skipped.get(skipped.size() - 1))
+                    + (with == null ? "; no alternative left" : "; trying " + with.instanceType()
+                    + (with.subnetId() == null ? "" : " in " + with.subnetId()));
+            return new Change(next, reason, noCommand(), attempt == 0 ? NO_EVENT : EventTypes.INSTANCE_LAUNCH_ATTEMPT);
+        });
+    }
+
+    private static String describe(SkippedAlternative s) {
+        return s.instanceType() + (s.subnetId() == null ? "" : " in " + s.subnetId()) + " refused: " + s.reason();
     }
 
     public Mono<TransitionResult> launchFailed(UUID instanceId, String reason) {
@@ -245,11 +304,10 @@ public class InstanceTransitions {
     }
 
     /**
-     * What a transition writes besides the row: the event's reason, the command work, and the event type when it
-     * is not the one the new state announces (null: {@link InstanceEvents#typeFor}).
+     * What a transition writes besides the row: the event's reason, the command work, and the event type (null: the
+     * one the new status announces; a change that keeps the status names its own).
      */
     private record Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork, String eventType) {
-
         Change(InstanceRow next, String reason, Function<InstanceRow, Mono<?>> commandWork) {
             this(next, reason, commandWork, null);
         }
@@ -301,6 +359,9 @@ public class InstanceTransitions {
     }
 
     private Mono<Void> announce(InstanceRow row, String reason, String eventType) {
+        if (NO_EVENT.equals(eventType)) {
+            return Mono.empty();
+        }
         return events.append(row.clientId(), eventType != null ? eventType : InstanceEvents.typeFor(row.status()),
                 row.instanceId(),
                 InstanceEvents.data(row, reason), clock.instant()).then();

@@ -1,5 +1,6 @@
 package com.spotoptimizer.db.system;
 
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,6 +14,11 @@ public final class JsonText {
 
     public static String of(Object value) {
         return MAPPER.writeValueAsString(value);
+    }
+
+    /** A JSON array as a list (null stays null). */
+    public static List<Object> toList(String json) {
+        return json == null ? null : MAPPER.readValue(json, List.class);
     }
 
     @SuppressWarnings("unchecked")

@@ -2,7 +2,9 @@ package com.spotoptimizer.workflows.launch;
 
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import io.temporal.workflow.QueryMethod;
@@ -45,6 +47,20 @@ public interface LaunchInstanceWorkflow {
      */
     @SignalMethod
     void reportLaunchRefused(Outcome outcome);
+
+    /**
+     * The agent made its EC2 call: the confirmation deadline becomes {@code madeAt} + the confirmation timeout.
+     * The first report counts; one from another agent, or for another instance, is ignored.
+     */
+    @SignalMethod
+    void launchCallMade(LaunchCallMade call);
+
+    /**
+     * The agent waits for EC2's rate budget before it calls: the row shows the reason, and until the call is made
+     * the launch's bounded queue wait ({@code maxQueueWait}) applies instead of the confirmation deadline.
+     */
+    @SignalMethod
+    void launchQueued(LaunchQueued queued);
 
     /** Returns the instance once the launch request is recorded, so the API can answer 202. */
     @UpdateMethod

@@ -4,12 +4,16 @@ import static com.spotoptimizer.workflows.system.Deadlines.now;
 import static com.spotoptimizer.workflows.system.Deadlines.remaining;
 
 import com.spotoptimizer.workflows.agent.AgentActivities;
+import com.spotoptimizer.workflows.agent.LaunchAlternative;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdicts;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -32,6 +36,13 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private static final Logger log = Workflow.getLogger(LaunchInstanceWorkflowImpl.class);
     /** Version marker: a Temporal agent's launch cut off by the timeout is reclaimed by ClientToken. */
     static final String RECLAIM_UNCONFIRMED = "reclaim-unconfirmed-launch";
+    /**
+     * Version marker: the confirmation deadline runs from the agent's EC2 call ({@code launchCallMade}); while the
+     * agent says it is queued ({@code launchQueued}) the bounded queue wait applies. Before it: from the start.
+     */
+    static final String DEADLINE_FROM_CALL = "deadline-from-ec2-call";
+    /** Version marker: a launch with alternatives tries the next one when EC2 refuses for capacity. */
+    static final String CAPACITY_FALLBACK = "capacity-fallback";
 
     /** What became of the work handed to a Temporal agent (HTTP agents poll their command instead). */
     private enum AgentWork {
@@ -58,18 +69,49 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private final ConfirmationVerdicts verdicts = new ConfirmationVerdicts();
     /** Confirmations signalled before the workflow method ran (it sets who may confirm). */
     private final List<LaunchConfirmation> early = new ArrayList<>();
+    /** Whether this run measures the deadline from the agent's call ({@link #DEADLINE_FROM_CALL}). */
+    private boolean paced;
+    private Instant startedAt;
+    private Instant fixedDeadline;
+    /** The agent's first call report, and whether the row has it. */
+    private LaunchCallMade call;
+    private boolean callRecorded;
+    /** The agent said the launch waits for its EC2 turn: the latest reason, and the one the row shows. */
+    private LaunchQueued queued;
+    private String recordedQueuedReason;
+    /** Capacity fallback: on for a launch with alternatives ({@link #CAPACITY_FALLBACK}). */
+    private boolean fallback;
+    /** Index into {@link LaunchInstanceInput#attempts()}: the attempt handed to the agent now. */
+    private int attempt;
+    /** When the current attempt was handed to the agent: its deadlines count from here. */
+    private Instant attemptStartedAt;
+    /** Attempts EC2 refused for capacity, with its reasons. */
+    private final List<LaunchAttempt.SkippedAlternative> skipped = new ArrayList<>();
+    /** EC2 refused the current attempt for capacity and another is left: the reason, until the next one starts. */
+    private String fallbackReason;
+    private CancellationScope agentScope;
+    private boolean everyAttemptRefused;
 
     @Override
     public LaunchResult launch(LaunchInstanceInput input) {
         this.input = input;
         this.check = ConfirmationCheck.forWorkflow(input.instanceId(), input.agentId());
         // The deadline runs from the start, so time spent retrying a recording step counts against it.
-        Instant deadline = now().plus(input.confirmationTimeout());
+        startedAt = now();
+        attemptStartedAt = startedAt;
+        fixedDeadline = startedAt.plus(input.confirmationTimeout());
+        paced = Workflow.getVersion(DEADLINE_FROM_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
+        fallback = !input.alternatives().isEmpty()
+                && Workflow.getVersion(CAPACITY_FALLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
+        dropReportsOfOthers();
         record(() -> lifecycle.recordLaunchRequested(input));
         early.forEach(this::confirmLaunched);
-        CancellationScope agentScope = dispatchToAgent(deadline);
+        if (fallback) {
+            recordAttempt();
+        }
+        agentScope = dispatchToAgent(agentBound());
 
-        awaitOutcome(deadline);
+        awaitOutcome();
         if (confirmation == null && refusal == null && agentScope != null) {
             // The agent must not keep polling EC2 for a launch we have given up on.
             if (agentWork == AgentWork.WORKING) {
@@ -90,8 +132,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             // Nothing confirmed, but the agent may have launched: terminate by ClientToken.
             terminate("terminated while launching; launch not confirmed in time");
         } else {
-            recordOrReclaim(() -> lifecycle.recordLaunchTimedOut(new Outcome(input.instanceId(),
-                    "not confirmed within " + input.confirmationTimeout().toSeconds() + "s")));
+            recordOrReclaim(() -> lifecycle.recordLaunchTimedOut(new Outcome(input.instanceId(), timeoutReason())));
             if (phase != LaunchPhase.HANDED_OVER) {
                 reclaimLateInstance();
             }
@@ -109,10 +150,25 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
      * refuses (its EC2 id belongs to another instance) is discarded and the wait goes on: a wrong agent
      * answer never settles the launch.
      */
-    private void awaitOutcome(Instant deadline) {
+    private void awaitOutcome() {
         while (true) {
             phase = LaunchPhase.AWAITING_CONFIRMATION;
-            Workflow.await(remaining(deadline), () -> confirmation != null || refusal != null);
+            Instant deadline = deadline();
+            Workflow.await(remaining(deadline), () -> confirmation != null || refusal != null
+                    || (paced && (progressToRecord() || !deadline().equals(deadline))) || fallbackReason != null);
+            if (fallbackReason != null && confirmation == null && refusal == null && terminationRequest == null) {
+                nextAttempt();
+                continue;
+            }
+            if (paced && confirmation == null && refusal == null) {
+                if (progressToRecord()) {
+                    recordProgress();
+                    continue;
+                }
+                if (!deadline().equals(deadline)) {
+                    continue; // the agent queued or made its call: the deadline moved
+                }
+            }
             // From here on the outcome is being decided: a termination request now goes to the termination
             // workflow (the validator rejects it), and one accepted before is recorded before the outcome is.
             phase = LaunchPhase.SETTLING;
@@ -120,6 +176,120 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             if (confirmation == null || recordConfirmation()) {
                 return;
             }
+        }
+    }
+
+    /**
+     * The deadline in force. Before {@link #DEADLINE_FROM_CALL}, and while the agent has said nothing: the
+     * confirmation timeout from the start. Once the agent says it is queued: the queue wait from the start. Once it
+     * made its call: the confirmation timeout from the call (a call time outside [start, now] is clamped).
+     */
+    private Instant deadline() {
+        if (!paced) {
+            return fixedDeadline;
+        }
+        Instant noWord = attemptStartedAt.plus(input.confirmationTimeout());
+        if (call != null) {
+            Instant madeAt = call.madeAt();
+            return (madeAt.isBefore(attemptStartedAt) ? attemptStartedAt : madeAt).plus(input.confirmationTimeout());
+        }
+        if (queued != null) {
+            Instant queueBound = attemptStartedAt.plus(input.queueWaitOrDefault());
+            return queueBound.isAfter(noWord) ? queueBound : noWord;
+        }
+        return noWord;
+    }
+
+    /** How long the agent may hold the current attempt: its queue wait, then the confirmation timeout from its call. */
+    private Instant agentBound() {
+        return paced ? attemptStartedAt.plus(input.queueWaitOrDefault()).plus(input.confirmationTimeout())
+                : fixedDeadline;
+    }
+
+    /** EC2 refused the attempt for capacity: the row says so, and the next alternative goes to the agent. */
+    private void nextAttempt() {
+        LaunchAlternative refused = input.attempts().get(attempt);
+        skipped.add(new LaunchAttempt.SkippedAlternative(refused.instanceType(), refused.subnetId(), fallbackReason));
+        log.info("Launch attempt refused for capacity, trying the next instance_id={} attempt={} instance_type={} reason={}",
+                input.instanceId(), attempt, refused.instanceType(), fallbackReason);
+        fallbackReason = null;
+        attempt++;
+        call = null;
+        callRecorded = false;
+        queued = null;
+        recordedQueuedReason = null;
+        attemptStartedAt = now();
+        recordAttempt();
+        agentScope = dispatchToAgent(agentBound());
+    }
+
+    /** The row's instance type, launched_with and skipped_alternatives for the current attempt (null: none left). */
+    private void recordAttempt() {
+        boolean left = attempt < input.attempts().size();
+        LaunchAlternative current = left ? input.attempts().get(attempt) : null;
+        try {
+            instance = lifecycle.recordLaunchAttempt(new LaunchAttempt(input.instanceId(), attempt,
+                    current == null ? null : current.instanceType(), current == null ? null : current.subnetId(),
+                    List.copyOf(skipped)));
+        } catch (ActivityFailure failure) {
+            log.warn("Launch attempt not recorded instance_id={} attempt={} reason={}", input.instanceId(), attempt,
+                    ActivityStubs.recordingFailure(failure));
+        }
+    }
+
+    /** Every attempt refused: the reason names each, in order. */
+    private String allRefused(String lastReason) {
+        LaunchAlternative last = input.attempts().get(attempt);
+        skipped.add(new LaunchAttempt.SkippedAlternative(last.instanceType(), last.subnetId(), lastReason));
+        attempt++;
+        StringBuilder reason = new StringBuilder("EC2 refused every alternative: ");
+        for (int i = 0; i < skipped.size(); i++) {
+            LaunchAttempt.SkippedAlternative s = skipped.get(i);
+            reason.append(i == 0 ? "" : "; ").append(s.instanceType())
+                    .append(s.subnetId() == null ? "" : " in " + s.subnetId()).append(": ").append(s.reason());
+        }
+        return reason.toString();
+    }
+
+    private String timeoutReason() {
+        if (paced && call == null && queued != null) {
+            return "never got an EC2 turn within " + input.queueWaitOrDefault().toSeconds() + "s (" + queued.reason() + ")";
+        }
+        return "not confirmed within " + input.confirmationTimeout().toSeconds() + "s";
+    }
+
+    /** A call or a changed queue reason the row does not show yet. */
+    private boolean progressToRecord() {
+        return (call != null && !callRecorded)
+                || (call == null && queued != null && !queued.reason().equals(recordedQueuedReason));
+    }
+
+    /** Writes the call or the queue reason to the row; a failure to write it never fails the launch. */
+    private void recordProgress() {
+        try {
+            if (call != null) {
+                callRecorded = true;
+                LaunchCallMade made = call;
+                instance = lifecycle.recordLaunchCallMade(new LaunchCallMade(made.instanceId(), made.agentId(),
+                        deadline().minus(input.confirmationTimeout())));
+            } else {
+                LaunchQueued latest = queued;
+                recordedQueuedReason = latest.reason();
+                instance = lifecycle.recordLaunchQueued(latest);
+            }
+        } catch (ActivityFailure failure) {
+            log.warn("Launch progress not recorded instance_id={} reason={}", input.instanceId(),
+                    ActivityStubs.recordingFailure(failure));
+        }
+    }
+
+    /** Reports signalled before the workflow method ran are checked now that it knows the agent. */
+    private void dropReportsOfOthers() {
+        if (call != null && check.refusal(call.instanceId(), call.agentId()) != null) {
+            call = null;
+        }
+        if (queued != null && check.refusal(queued.instanceId(), queued.agentId()) != null) {
+            queued = null;
         }
     }
 
@@ -149,7 +319,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             return null; // An HTTP agent polls the command queued by recordLaunchRequested.
         }
         AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline));
-        LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input);
+        LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input, attempt);
         agentWork = AgentWork.WORKING;
         CancellationScope scope = Workflow.newCancellationScope(() ->
                 Async.procedure(agent::launchInstance, command).handle((ignored, failure) -> {
@@ -160,7 +330,16 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                         agentWork = unanswered ? AgentWork.ENDED_UNANSWERED : AgentWork.ENDED;
                     }
                     if (reason != null && confirmation == null) {
-                        refusal = reason;
+                        if (fallback && ActivityStubs.isCapacityRefusal(failure)
+                                && attempt + 1 < input.attempts().size()) {
+                            fallbackReason = reason;
+                        } else if (fallback) {
+                            boolean capacity = ActivityStubs.isCapacityRefusal(failure);
+                            refusal = capacity ? allRefused(reason) : reason;
+                            everyAttemptRefused = capacity; // recorded by the main loop: no blocking in a callback
+                        } else {
+                            refusal = reason;
+                        }
                     }
                     return null;
                 }));
@@ -169,6 +348,9 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     }
 
     private void settleRefusedLaunch() {
+        if (everyAttemptRefused) {
+            recordAttempt(); // no attempt left: launched_with cleared, every refusal listed
+        }
         if (terminationRequest == null) {
             record(() -> lifecycle.recordLaunchFailed(new Outcome(input.instanceId(), refusal)));
             return;
@@ -249,6 +431,31 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                 && input.instanceId().equals(outcome.instanceId())) {
             refusal = outcome.reason();
         }
+    }
+
+    @Override
+    public void launchCallMade(LaunchCallMade made) {
+        if (made == null || made.madeAt() == null || call != null) {
+            return;
+        }
+        if (check != null && check.refusal(made.instanceId(), made.agentId()) != null) {
+            log.warn("Launch call report refused instance_id={} agent_id={}", made.instanceId(), made.agentId());
+            return;
+        }
+        // An agent clock ahead of ours must not push the deadline past call + timeout: never later than now.
+        Instant now = now();
+        call = made.madeAt().isAfter(now) ? new LaunchCallMade(made.instanceId(), made.agentId(), now) : made;
+    }
+
+    @Override
+    public void launchQueued(LaunchQueued report) {
+        if (report == null || report.reason() == null || call != null) {
+            return;
+        }
+        if (check != null && check.refusal(report.instanceId(), report.agentId()) != null) {
+            return;
+        }
+        queued = report;
     }
 
     @Override

@@ -14,6 +14,12 @@ public final class LaunchTimeouts {
      */
     public static final Duration LATE_CONFIRMATION_WINDOW = Duration.ofMinutes(30);
 
+    /**
+     * How long a launch may wait for the agent's EC2 turn (the agent paces RunInstances under EC2's rate limits)
+     * once the agent says it is queued. After it, the launch ends {@code launch_timed_out}: it never got a turn.
+     */
+    public static final Duration MAX_QUEUE_WAIT = Duration.ofMinutes(30);
+
     private LaunchTimeouts() {
     }
 }

@@ -23,6 +23,26 @@ public interface LifecycleActivities {
      */
     InstanceSnapshot recordLaunchConfirmed(LaunchConfirmation confirmation);
 
+    /**
+     * The agent waits for its EC2 turn: the row's {@code launch_queued_reason} and an INSTANCE_LAUNCH_QUEUED event.
+     * Only while {@code launching}, and only when the reason changed; the status does not change.
+     */
+    InstanceSnapshot recordLaunchQueued(LaunchQueued queued);
+
+    /**
+     * The agent made its EC2 call: the row's {@code launch_call_at} (once), the queued reason cleared, and an
+     * INSTANCE_LAUNCH_CALL_MADE event. Only while {@code launching}; the status does not change.
+     */
+    InstanceSnapshot recordLaunchCallMade(LaunchCallMade call);
+
+    /**
+     * A launch with alternatives starts an attempt: the row's {@code instance_type} becomes the attempt's,
+     * {@code launched_with} names it and {@code skipped_alternatives} the refused ones before it, with an
+     * INSTANCE_LAUNCH_ATTEMPT event from the second attempt on. Type and subnet null: every attempt was refused.
+     * Only while {@code launching}; the status does not change.
+     */
+    InstanceSnapshot recordLaunchAttempt(LaunchAttempt attempt);
+
     /** {@code launching → launch_failed}: EC2 refused the launch (reason = EC2's error code). */
     InstanceSnapshot recordLaunchFailed(Outcome outcome);
 

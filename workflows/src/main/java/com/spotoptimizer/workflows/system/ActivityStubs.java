@@ -88,6 +88,17 @@ public final class ActivityStubs {
         return null;
     }
 
+    /**
+     * True when EC2 refused for capacity: {@code InsufficientInstanceCapacity} (and its kin, which the agent reports
+     * under that type) or {@code Unsupported} (the type is not offered there). Another type or subnet may launch.
+     */
+    public static boolean isCapacityRefusal(Throwable failure) {
+        Throwable cause = failure instanceof ActivityFailure ? failure.getCause() : failure;
+        return cause instanceof ApplicationFailure application
+                && (FailureTypes.INSUFFICIENT_CAPACITY.equals(application.getType())
+                || FailureTypes.UNSUPPORTED.equals(application.getType()));
+    }
+
     /** True when a recording step refused a confirmation (wrong or someone else's EC2 id). */
     public static boolean isConfirmationConflict(Throwable failure) {
         Throwable cause = failure instanceof ActivityFailure ? failure.getCause() : failure;

@@ -13,6 +13,8 @@ public final class FailureTypes {
     public static final String UNAUTHORIZED = "UnauthorizedOperation";
     public static final String IDEMPOTENT_PARAMETER_MISMATCH = "IdempotentParameterMismatch";
     public static final String INSTANCE_GONE = "InstanceGone";
+    /** EC2 does not offer the requested configuration there (e.g. the instance type in that zone). */
+    public static final String UNSUPPORTED = "Unsupported";
 
     /**
      * A recording step refused a confirmation: its EC2 id belongs to another instance, or contradicts the one

@@ -2,7 +2,10 @@ package com.spotoptimizer.workflows.testing;
 
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -98,6 +101,85 @@ public final class InMemoryLifecycle implements LifecycleActivities {
     @Override
     public InstanceSnapshot recordLaunchFailed(Outcome outcome) {
         return settleLaunch("recordLaunchFailed", outcome, Statuses.LAUNCH_FAILED, "FAILED");
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchQueued(LaunchQueued queued) {
+        passGate("recordLaunchQueued");
+        synchronized (this) {
+            Row row = find(queued.instanceId());
+            if (!row.status.equals(Statuses.LAUNCHING) || row.launchCallAt != null
+                    || queued.reason().equals(row.launchQueuedReason)) {
+                return unchanged("recordLaunchQueued", row);
+            }
+            row.launchQueuedReason = queued.reason();
+            row.version++;
+            events.add(new Event("INSTANCE_LAUNCH_QUEUED", row.instanceId, row.status, queued.reason(), row.version));
+            calls.add(new Call("recordLaunchQueued", row.instanceId, true, row.status));
+            return row.snapshot();
+        }
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchCallMade(LaunchCallMade call) {
+        passGate("recordLaunchCallMade");
+        synchronized (this) {
+            Row row = find(call.instanceId());
+            if (!row.status.equals(Statuses.LAUNCHING) || row.launchCallAt != null) {
+                return unchanged("recordLaunchCallMade", row);
+            }
+            row.launchCallAt = call.madeAt();
+            boolean wasQueued = row.launchQueuedReason != null;
+            row.launchQueuedReason = null;
+            row.version++;
+            if (wasQueued) {
+                events.add(new Event("INSTANCE_LAUNCH_CALL_MADE", row.instanceId, row.status, null, row.version));
+            }
+            calls.add(new Call("recordLaunchCallMade", row.instanceId, true, row.status));
+            return row.snapshot();
+        }
+    }
+
+    @Override
+    public InstanceSnapshot recordLaunchAttempt(LaunchAttempt attempt) {
+        passGate("recordLaunchAttempt");
+        synchronized (this) {
+            Row row = find(attempt.instanceId());
+            if (!row.status.equals(Statuses.LAUNCHING)) {
+                return unchanged("recordLaunchAttempt", row);
+            }
+            row.launchedWith = attempt.instanceType() == null ? null
+                    : attempt.instanceType() + "/" + attempt.subnetId();
+            if (attempt.instanceType() != null) {
+                row.instanceType = attempt.instanceType();
+            }
+            row.skipped = List.copyOf(attempt.skipped());
+            row.version++;
+            if (attempt.attempt() > 0) {
+                events.add(new Event("INSTANCE_LAUNCH_ATTEMPT", row.instanceId, row.status,
+                        attempt.skipped().get(attempt.skipped().size() - 1).reason(), row.version));
+            }
+            calls.add(new Call("recordLaunchAttempt", row.instanceId, true, row.status));
+            return row.snapshot();
+        }
+    }
+
+    /** "type/subnet" of the attempt the row says runs (null: none). */
+    public synchronized String launchedWith(String instanceId) {
+        return find(instanceId).launchedWith;
+    }
+
+    public synchronized List<LaunchAttempt.SkippedAlternative> skipped(String instanceId) {
+        return find(instanceId).skipped;
+    }
+
+    /** The row's launch_call_at (null until the agent's call is recorded). */
+    public synchronized Instant launchCallAt(String instanceId) {
+        return find(instanceId).launchCallAt;
+    }
+
+    public synchronized String launchQueuedReason(String instanceId) {
+        return find(instanceId).launchQueuedReason;
     }
 
     @Override
@@ -374,12 +456,16 @@ public final class InMemoryLifecycle implements LifecycleActivities {
 
     /** The mutable row; only touched under the lifecycle's lock. */
     static final class Row {
+        String launchedWith;
+        List<LaunchAttempt.SkippedAlternative> skipped = List.of();
+        Instant launchCallAt;
+        String launchQueuedReason;
         final String instanceId;
         final String clientId;
         final String agentId;
         final String requestId;
         final String requestFingerprint;
-        final String instanceType;
+        String instanceType;
         String role;
         String replicaOf;
         final Instant launchRequestedAt;

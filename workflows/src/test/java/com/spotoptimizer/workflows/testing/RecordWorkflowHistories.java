@@ -11,7 +11,10 @@ import com.spotoptimizer.workflows.move.FailoverInput;
 import com.spotoptimizer.workflows.move.MoveResult;
 import com.spotoptimizer.workflows.move.SwitchInstanceInput;
 import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
+import com.spotoptimizer.workflows.agent.LaunchAlternative;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import com.spotoptimizer.workflows.system.FailureTypes;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Records the replay fixtures under {@code src/test/resources/histories/}. Not a test, so a normal build
@@ -47,14 +51,20 @@ public final class RecordWorkflowHistories {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2 || args.length == 2 && !"moves".equals(args[1])) {
-            throw new IllegalArgumentException("usage: RecordWorkflowHistories <histories directory> [moves]");
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !Set.of("moves", "pacing").contains(args[1])) {
+            throw new IllegalArgumentException("usage: RecordWorkflowHistories <histories directory> [moves|pacing]");
         }
         RecordWorkflowHistories recorder = new RecordWorkflowHistories(Path.of(args[0]));
         Files.createDirectories(recorder.directory);
-        if (args.length == 2) {
+        if (args.length == 2 && args[1].equals("moves")) {
             // Only the moves' fixtures: the lifecycle's stay as recorded.
             recorder.recordMoves();
+            System.exit(0);
+        }
+        if (args.length == 2 && args[1].equals("pacing")) {
+            // Only the fixtures of the deadline-from-ec2-call and capacity-fallback versions; the older ones stay.
+            recorder.launchQueuedThenCalledThenConfirmed();
+            recorder.launchFallsBackToSecondAlternative();
             System.exit(0);
         }
         recorder.launchConfirmedOverHttp();
@@ -74,6 +84,36 @@ public final class RecordWorkflowHistories {
             h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0http", h.now()));
             result(launch);
             save(h, launchWorkflowId(input), "launch-http-confirmed.json");
+        }
+    }
+
+    private void launchQueuedThenCalledThenConfirmed() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            LaunchInstanceInput input = h.launchInput(Transport.HTTP, "primary");
+            LaunchInstanceWorkflow launch = h.startLaunch(input);
+            launch.awaitRecorded();
+            h.launchStub(input).launchQueued(new LaunchQueued(input.instanceId(), input.agentId(),
+                    "waiting for RunInstances capacity budget; 1,000+ ahead at priority ≥ 25", h.now()));
+            h.env.sleep(Duration.ofMinutes(10));
+            h.launchStub(input).launchCallMade(new LaunchCallMade(input.instanceId(), input.agentId(), h.now()));
+            h.env.sleep(Duration.ofMinutes(4));
+            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0paced", h.now()));
+            result(launch);
+            save(h, launchWorkflowId(input), "launch-queued-then-called.json");
+        }
+    }
+
+    private void launchFallsBackToSecondAlternative() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            h.agent.noCapacityFor("m5.large", FailureTypes.INSUFFICIENT_CAPACITY);
+            LaunchInstanceInput base = h.launchInput(Transport.TEMPORAL, "primary");
+            LaunchInstanceInput input = new LaunchInstanceInput(base.instanceId(), base.clientId(), base.agentId(),
+                    base.transport(), base.agentTaskQueue(), base.requestId(), base.requestFingerprint(),
+                    base.instanceType(), base.role(), base.spec(), base.metadataJson(), base.requestedAt(),
+                    base.confirmationTimeout(), base.lateConfirmationWindow(), base.terminationTimeout(),
+                    base.priority(), null, java.util.List.of(new LaunchAlternative("c5.large", "subnet-2")));
+            result(h.startLaunch(input));
+            save(h, launchWorkflowId(input), "launch-capacity-fallback.json");
         }
     }
 

@@ -50,6 +50,8 @@ public final class ScriptedAgent implements AgentActivities {
     private volatile String refusalType;
     private volatile String refusalMessage;
     private volatile CountDownLatch launchGate;
+    /** Instance types EC2 has no capacity for: launches of them are refused with this type and message. */
+    private final Map<String, String> noCapacityFor = new ConcurrentHashMap<>();
 
     private final List<LaunchCommand> launchCommands = new CopyOnWriteArrayList<>();
     private final List<TerminateCommand> terminateCommands = new CopyOnWriteArrayList<>();
@@ -80,6 +82,12 @@ public final class ScriptedAgent implements AgentActivities {
         return this;
     }
 
+    /** Launches of {@code instanceType} are refused for capacity (a failure of type {@code failureType}). */
+    public ScriptedAgent noCapacityFor(String instanceType, String failureType) {
+        noCapacityFor.put(instanceType, failureType);
+        return this;
+    }
+
     /** Launch commands wait (in RunInstances, say) until {@link #releaseLaunches()}. */
     public ScriptedAgent holdLaunches() {
         this.launchGate = new CountDownLatch(1);
@@ -99,6 +107,10 @@ public final class ScriptedAgent implements AgentActivities {
     public void launchInstance(LaunchCommand command) {
         launchCommands.add(command);
         awaitGate();
+        String capacity = noCapacityFor.get(command.instanceType());
+        if (capacity != null) {
+            throw ApplicationFailure.newNonRetryableFailure("no capacity for " + command.instanceType(), capacity);
+        }
         switch (launchScript) {
             case REFUSE -> throw ApplicationFailure.newNonRetryableFailure(refusalMessage, refusalType);
             case NEVER_CONFIRM -> {

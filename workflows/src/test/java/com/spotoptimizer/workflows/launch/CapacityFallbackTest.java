@@ -1,0 +1,96 @@
+package com.spotoptimizer.workflows.launch;
+
+import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.spotoptimizer.workflows.agent.ClientTokens;
+import com.spotoptimizer.workflows.agent.LaunchAlternative;
+import com.spotoptimizer.workflows.agent.LaunchCommand;
+import com.spotoptimizer.workflows.lifecycle.LaunchAttempt.SkippedAlternative;
+import com.spotoptimizer.workflows.system.FailureTypes;
+import com.spotoptimizer.workflows.system.Transport;
+import com.spotoptimizer.workflows.testing.InMemoryLifecycle.Event;
+import com.spotoptimizer.workflows.testing.Statuses;
+import com.spotoptimizer.workflows.testing.WorkflowTestHarness;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A launch with alternatives tries the next one when EC2 refuses for capacity, each with a ClientToken of its own. */
+class CapacityFallbackTest {
+
+    private WorkflowTestHarness h;
+
+    @BeforeEach
+    void startTestServer() {
+        h = WorkflowTestHarness.start();
+    }
+
+    @AfterEach
+    void stopTestServer() {
+        h.close();
+    }
+
+    private LaunchInstanceInput withAlternatives(LaunchAlternative... alternatives) {
+        LaunchInstanceInput base = h.launchInput(Transport.TEMPORAL, "primary");
+        return new LaunchInstanceInput(base.instanceId(), base.clientId(), base.agentId(), base.transport(),
+                base.agentTaskQueue(), base.requestId(), base.requestFingerprint(), base.instanceType(), base.role(),
+                base.spec(), base.metadataJson(), base.requestedAt(), base.confirmationTimeout(),
+                base.lateConfirmationWindow(), base.terminationTimeout(), base.priority(), null, List.of(alternatives));
+    }
+
+    @Test
+    void firstTypeRefusedForCapacityThenTheSecondAlternativeRuns() {
+        h.agent.noCapacityFor("m5.large", FailureTypes.INSUFFICIENT_CAPACITY);
+        LaunchInstanceInput input = withAlternatives(new LaunchAlternative("c5.large", "subnet-2"),
+                new LaunchAlternative("r5.large", "subnet-3"));
+
+        LaunchResult result = result(h.startLaunch(input));
+
+        assertThat(result.status()).isEqualTo(Statuses.RUNNING_PRIMARY);
+        List<LaunchCommand> commands = h.agent.launchCommands();
+        assertThat(commands).extracting(LaunchCommand::instanceType).containsExactly("m5.large", "c5.large");
+        assertThat(commands.get(1).spec().subnetId()).isEqualTo("subnet-2");
+        assertThat(commands.get(0).clientToken())
+                .isEqualTo(ClientTokens.forLaunch(input.clientId(), input.requestId(), "m5.large"));
+        assertThat(commands.get(1).clientToken()).isNotEqualTo(commands.get(0).clientToken())
+                .isEqualTo(ClientTokens.forAttempt(input.clientId(), input.requestId(), 1, "c5.large", "subnet-2"));
+        assertThat(h.lifecycle.row(input.instanceId()).instanceType()).isEqualTo("c5.large");
+        assertThat(h.lifecycle.launchedWith(input.instanceId())).isEqualTo("c5.large/subnet-2");
+        assertThat(h.lifecycle.skipped(input.instanceId())).extracting(SkippedAlternative::instanceType,
+                SkippedAlternative::subnetId).containsExactly(org.assertj.core.groups.Tuple.tuple("m5.large", "subnet-1"));
+        assertThat(h.lifecycle.skipped(input.instanceId()).get(0).reason()).startsWith("InsufficientInstanceCapacity");
+        assertThat(h.lifecycle.events(input.instanceId())).extracting(Event::type)
+                .containsExactly("INSTANCE_LAUNCHING", "INSTANCE_LAUNCH_ATTEMPT", "INSTANCE_RUNNING");
+    }
+
+    @Test
+    void everyAlternativeRefusedEndsLaunchFailedNamingEach() {
+        h.agent.noCapacityFor("m5.large", FailureTypes.INSUFFICIENT_CAPACITY)
+                .noCapacityFor("c5.large", FailureTypes.UNSUPPORTED);
+        LaunchInstanceInput input = withAlternatives(new LaunchAlternative("c5.large", null));
+
+        LaunchResult result = result(h.startLaunch(input));
+
+        assertThat(result.status()).isEqualTo(Statuses.LAUNCH_FAILED);
+        assertThat(result.reason()).startsWith("EC2 refused every alternative: m5.large in subnet-1: "
+                + "InsufficientInstanceCapacity").contains("; c5.large: Unsupported");
+        assertThat(h.lifecycle.launchedWith(input.instanceId())).isNull();
+        assertThat(h.lifecycle.skipped(input.instanceId())).extracting(SkippedAlternative::instanceType)
+                .containsExactly("m5.large", "c5.large");
+        assertThat(h.agent.runningInstances()).isEmpty();
+    }
+
+    @Test
+    void aRefusalOtherThanCapacityDoesNotFallBack() {
+        h.agent.noCapacityFor("m5.large", FailureTypes.INVALID_PARAMETER);
+        LaunchInstanceInput input = withAlternatives(new LaunchAlternative("c5.large", null));
+
+        LaunchResult result = result(h.startLaunch(input));
+
+        assertThat(result.status()).isEqualTo(Statuses.LAUNCH_FAILED);
+        assertThat(result.reason()).startsWith("InvalidParameterValue");
+        assertThat(h.agent.launchCommands()).hasSize(1);
+    }
+}
