@@ -23,6 +23,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
+    // uPlot needs a canvas, which jsdom lacks: tests get a stub (the plots' data is tested as pure functions).
+    setupFiles: ['src/test/uplotStub.ts'],
     restoreMocks: true,
     // The page tests render the whole app in jsdom; on a busy CI machine they need more than 5 s.
     testTimeout: 30_000,

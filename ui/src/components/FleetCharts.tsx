@@ -9,8 +9,10 @@ import { HistogramPlot } from './HistogramPlot';
 
 /**
  * Fleet size by status over the last hour and the launch/termination duration distributions, from
- * the client's own instances. Redrawn at most every 2 s, however fast events arrive. Drawn as plain
- * SVG: a charting library's first render of these three plots was the page's longest task.
+ * the client's own instances. Redrawn at most every 2 s, however fast events arrive. Drawn by uPlot on
+ * canvas, each chart created in its own short task (a previous library's first render of these three
+ * plots was the page's longest task). The canvas is hidden from assistive technology: the captions
+ * carry the figures in text and each histogram has a table alternative.
  */
 export const FleetCharts = memo(function FleetCharts({ cards }: { cards: Record<string, Card> }) {
   const throttled = useThrottled(cards, 2000);

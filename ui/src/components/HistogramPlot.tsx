@@ -1,38 +1,57 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
+import uPlot from 'uplot';
 import type { Distribution } from '../state/fleetMetrics';
-import { niceCeiling } from './FleetSizePlot';
+import { histogramData, niceCeiling } from './plotData';
+import { AXIS, UPlotChart, type ChartOptions } from './UPlotChart';
 
-const WIDTH = 400;
-const HEIGHT = 180;
-const PAD = { top: 8, right: 8, bottom: 22, left: 40 };
+const bars = uPlot.paths.bars?.({ size: [0.7, Infinity], align: 0 });
 
-/** A duration histogram as plain SVG bars; each bar's count is in its native tooltip (`<title>`). */
+function histogramOptions(labels: string[], color: string): ChartOptions {
+  return {
+    legend: { show: false },
+    cursor: { show: false },
+    padding: [16, 8, 0, 0],
+    scales: {
+      x: { time: false, range: [-0.5, labels.length - 0.5] },
+      y: { range: (_u, _min, max) => [0, niceCeiling(max ?? 0)] },
+    },
+    axes: [
+      {
+        ...AXIS,
+        grid: { show: false },
+        splits: () => labels.map((_, i) => i),
+        values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
+      },
+      { ...AXIS, size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] },
+    ],
+    series: [{}, { label: 'instances', stroke: color, fill: color, width: 0, points: { show: false }, paths: bars }],
+    hooks: {
+      // Each bar's count above it (the SVG version had it in a tooltip).
+      draw: [
+        (u) => {
+          const { ctx } = u;
+          const ys = u.data[1];
+          ctx.save();
+          ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+          ctx.fillStyle = '#374151';
+          ctx.textAlign = 'center';
+          ctx.textBaseline = 'bottom';
+          ys.forEach((count, i) => {
+            if (count == null) return;
+            ctx.fillText(String(count), u.valToPos(i, 'x', true), u.valToPos(count, 'y', true) - 2 * devicePixelRatio);
+          });
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+/** A duration histogram over its buckets: uPlot's bars path builder on a canvas. */
 export const HistogramPlot = memo(function HistogramPlot({ dist, color }: { dist: Distribution; color: string }) {
-  const bars = dist.histogram;
-  const max = niceCeiling(Math.max(0, ...bars.map((b) => b.count)));
-  const slot = (WIDTH - PAD.left - PAD.right) / Math.max(1, bars.length);
-  const y = (n: number) => HEIGHT - PAD.bottom - (n / max) * (HEIGHT - PAD.top - PAD.bottom);
-  const valueTicks = [0, max / 2, max];
-  return (
-    <svg className="size-plot" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="presentation" focusable="false">
-      {valueTicks.map((v) => (
-        <g key={v}>
-          <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(v)} y2={y(v)} stroke="#e5e7eb" strokeDasharray="3 3" />
-          <text x={PAD.left - 6} y={y(v)} dy={4} textAnchor="end" fontSize={12} fill="#6b7280">
-            {Number.isInteger(v) ? v : v.toFixed(1)}
-          </text>
-        </g>
-      ))}
-      {bars.map((b, i) => (
-        <g key={b.bucket}>
-          <rect x={PAD.left + i * slot + slot * 0.15} y={y(b.count)} width={slot * 0.7} height={y(0) - y(b.count)} fill={color}>
-            <title>{`${b.bucket}: ${b.count}`}</title>
-          </rect>
-          <text x={PAD.left + (i + 0.5) * slot} y={HEIGHT - PAD.bottom} dy={16} textAnchor="middle" fontSize={12} fill="#6b7280">
-            {b.bucket}
-          </text>
-        </g>
-      ))}
-    </svg>
-  );
+  const key = dist.histogram.map((b) => b.bucket).join('|');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const options = useMemo(() => histogramOptions(key.split('|'), color), [key, color]);
+  const data = useMemo(() => histogramData(dist), [dist]);
+  return <UPlotChart options={options} data={data} height={180} />;
 });
