@@ -9,13 +9,10 @@ import { summaryFacets } from '../state/fleetSummary';
 import type { SortKey } from '../state/tableView';
 import { ActivityLog } from './ActivityLog';
 import { AgentsPanel } from './AgentsPanel';
-import { BulkBar } from './BulkBar';
 import { ConnectionPill } from './ConnectionPill';
 import { EmergencyBanners } from './EmergencyBanners';
 import { FleetFilters } from './FleetFilters';
 import { FleetTable } from './FleetTable';
-import { InstanceCard } from './InstanceCard';
-import { InstanceDetail } from './InstanceDetail';
 import { LaunchForm } from './LaunchForm';
 
 interface Props {
@@ -29,6 +26,17 @@ const CARD_LIMIT = 200;
 
 // The plots bring a charting library: loaded after the table, so the first render does not wait for it.
 const FleetCharts = lazy(() => import('./FleetCharts').then((m) => ({ default: m.FleetCharts })));
+
+// What the first render does not show is in chunks of its own, so the page's script is smaller to
+// evaluate: the detail panel (timeline, move controls and their dialogs), the bulk-terminate bar, the
+// cards view. Each is loaded when first shown (a reload with ?open= loads the detail's chunk then),
+// and all are fetched once the fleet is on screen and the page is idle, so opening one later does not wait.
+const loadDetail = () => import('./InstanceDetail');
+const loadBulkBar = () => import('./BulkBar');
+const loadCard = () => import('./InstanceCard');
+const InstanceDetail = lazy(() => loadDetail().then((m) => ({ default: m.InstanceDetail })));
+const BulkBar = lazy(() => loadBulkBar().then((m) => ({ default: m.BulkBar })));
+const InstanceCard = lazy(() => loadCard().then((m) => ({ default: m.InstanceCard })));
 
 export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
   const fleet = useFleet(session, onUnauthorized);
@@ -62,10 +70,19 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
     const timer = setTimeout(() => setPlots(true), 500);
     return () => clearTimeout(timer);
   }, [state.loaded, plots]);
+  useEffect(() => {
+    if (!plots) return;
+    for (const load of [loadDetail, loadBulkBar, loadCard]) load().catch(() => {});
+  }, [plots]);
+  // The bulk bar keeps its results after the selection is cleared: once shown, it stays mounted.
+  const [bulkShown, setBulkShown] = useState(false);
   const interrupted = state.connection === 'reconnecting' || state.connection === 'offline';
 
   const liveSelected = useMemo(() => [...selected].filter((id) => state.cards[id]), [selected, state.cards]);
   const terminable = useMemo(() => liveSelected.filter((id) => canTerminate(state.cards[id])), [liveSelected, state.cards]);
+  useEffect(() => {
+    if (liveSelected.length > 0) setBulkShown(true);
+  }, [liveSelected.length]);
 
   const onSort = useCallback(
     (key: SortKey) => setQuery({ sort: key, dir: query.sort === key && query.dir === 'asc' ? 'desc' : 'asc' }),
@@ -156,13 +173,17 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
             </h1>
           </div>
           <FleetFilters query={query} counts={counts} facets={facets} shown={rows.length} onChange={setQuery} />
-          <BulkBar
-            terminable={terminable}
-            selectedCount={liveSelected.length}
-            labelOf={labelOf}
-            onTerminate={fleet.terminateMany}
-            onClear={clearSelection}
-          />
+          {(bulkShown || liveSelected.length > 0) && (
+            <Suspense fallback={null}>
+              <BulkBar
+                terminable={terminable}
+                selectedCount={liveSelected.length}
+                labelOf={labelOf}
+                onTerminate={fleet.terminateMany}
+                onClear={clearSelection}
+              />
+            </Suspense>
+          )}
 
           {fleet.loadError ? (
             <div className="notice notice--danger" role="alert">
@@ -202,6 +223,13 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
                   Showing the first {CARD_LIMIT} of {rows.length}; the table view shows them all.
                 </p>
               )}
+              <Suspense
+                fallback={
+                  <p className="muted loading">
+                    <span className="spinner" aria-hidden="true" /> Loading the cards…
+                  </p>
+                }
+              >
               <ul className="cards" role="list" aria-label="Instances">
                 {rows.slice(0, CARD_LIMIT).map((card) => (
                   <li key={card.key}>
@@ -214,6 +242,7 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
                   </li>
                 ))}
               </ul>
+              </Suspense>
             </>
           )}
 
@@ -228,6 +257,15 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
         </section>
 
         {query.open && (
+          <Suspense
+            fallback={
+              <div className="detail" aria-busy="true">
+                <p className="muted loading">
+                  <span className="spinner" aria-hidden="true" /> Loading the instance…
+                </p>
+              </div>
+            }
+          >
           <InstanceDetail
             key={query.open}
             instanceId={openCard?.instance.instance_id || query.open}
@@ -242,6 +280,7 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
             onSwitch={fleet.switchType}
             onDismissMove={fleet.dismissMove}
           />
+          </Suspense>
         )}
       </main>
 
