@@ -7,7 +7,8 @@
 //
 // Environment: BENCH_INSTANCES (5000), BENCH_EVENTS_PER_SECOND (50), BENCH_SECONDS (30),
 // CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_DIR (./screenshots), BENCH_PROFILE / BENCH_LOAD_PROFILE
-// (CPU profiles of the measured window / of loading), BENCH_TRACE=false (no trace of loading, so no
+// (CPU profiles of the measured window / of loading), BENCH_TRACE_FILE (writes the loading trace there),
+// BENCH_TRACE=false (no trace of loading, so no
 // main-thread CPU figures). Exit code 1 when a target is
 // missed (first render < 1 s, no long task > 100 ms, p95 frame < 20 ms) and BENCH_ENFORCE=true.
 
@@ -121,7 +122,9 @@ async function main() {
     await page.locator('.pill[data-connection="live"]').waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1500); // the plots' chunk loads after the table
     const loadLong = await page.evaluate(() => window.__bench.longTasks.map((t) => t.duration));
-    const loadCpu = TRACE_LOAD ? loadTaskCpu((await browser.stopTracing()).toString(), api.url, firstRender) : null;
+    const loadTrace = TRACE_LOAD ? (await browser.stopTracing()).toString() : null;
+    if (loadTrace && process.env.BENCH_TRACE_FILE) fs.writeFileSync(process.env.BENCH_TRACE_FILE, loadTrace);
+    const loadCpu = loadTrace ? loadTaskCpu(loadTrace, api.url, firstRender) : null;
     if (loadCdp) {
       const { profile } = await loadCdp.send('Profiler.stop');
       fs.writeFileSync(LOAD_PROFILE, JSON.stringify(profile));
