@@ -87,6 +87,16 @@ final class E2eClient {
         return history(anyId).stream().map(e -> (String) e.get("type")).toList();
     }
 
+    /**
+     * The instance's state changes, oldest first: its history without the launch's progress reports (queued for the
+     * agent's EC2 turn, call made), which a paced agent adds only when it had to wait.
+     */
+    List<String> transitionTypes(String anyId) {
+        return historyTypes(anyId).stream()
+                .filter(type -> !type.equals("INSTANCE_LAUNCH_QUEUED") && !type.equals("INSTANCE_LAUNCH_CALL_MADE"))
+                .toList();
+    }
+
     /** Waits until the instance is in one of {@code statuses}; answers the row. */
     Map<String, Object> awaitStatus(String anyId, Duration atMost, String... statuses) {
         List<String> wanted = Arrays.asList(statuses);

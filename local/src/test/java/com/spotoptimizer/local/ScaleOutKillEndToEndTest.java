@@ -201,10 +201,10 @@ class ScaleOutKillEndToEndTest {
                 });
         assertThat(streamA.ids()).as("ids strictly increasing").isSorted().doesNotHaveDuplicates();
         for (String id : launched) {
-            assertThat(onA.historyTypes(id)).containsExactly("INSTANCE_LAUNCHING", "INSTANCE_RUNNING");
+            assertThat(onA.transitionTypes(id)).containsExactly("INSTANCE_LAUNCHING", "INSTANCE_RUNNING");
         }
         for (String id : running) {
-            assertThat(onA.historyTypes(id))
+            assertThat(onA.transitionTypes(id))
                     .containsExactly("INSTANCE_LAUNCHING", "INSTANCE_RUNNING", "INSTANCE_TERMINATING", "INSTANCE_TERMINATED");
         }
         GroundTruth.assertNothingLeakedOrStuck(stack, onA, Duration.ofSeconds(10));
