@@ -21,6 +21,8 @@ NCHAN_PORT=${NCHAN_PORT:-18081}
 API_HEAP=${API_HEAP:-1g}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 DATABASE=${DATABASE:-spot_bench}
+HISTOGRAMS=${HISTOGRAMS:-}   # a directory: heap histograms at 10% and 100% of the subscribers, and their diff per stream
+NCHAN=${NCHAN:-true}         # false: the API half only
 
 ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 echo "[run] open files limit: $(ulimit -n); cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg);"\
@@ -32,7 +34,7 @@ fi
 
 if [[ "${SKIP_BUILD:-false}" != "true" ]]; then
   echo "[run] building the harness (mvn -Pbench)"
-  ./mvnw -B -q ${MVN_OFFLINE--o} -Pbench -pl benchmarks/sse-bench -am package -DskipTests
+  ./mvnw -B -q ${MVN_OFFLINE--o} -Pbench -pl benchmarks/sse-bench -am package -DskipTests -Dui.skipNpm=true
 fi
 CP="$ROOT/benchmarks/sse-bench/target/sse-bench.jar:$ROOT/benchmarks/sse-bench/target/lib/*"
 WORK=$(mktemp -d /tmp/sse-bench.XXXXXX)
@@ -58,10 +60,13 @@ grep -q BENCH-SERVER-READY "$WORK/api.log" || { echo "[run] API did not start" >
 
 timeout 900 java -Xmx1g -cp "$CP" com.spotoptimizer.bench.SseLoad --target=api --label=api --port="$API_PORT" \
   --subscribers="$SUBSCRIBERS" --events="$EVENTS" --warmup="$WARMUP" --rate="$RATE" --concurrency="$CONCURRENCY" \
-  --jdbc="jdbc:postgresql://127.0.0.1:5432/$DATABASE" --java-pid="$API_PID" --rss-pids="$API_PID" | tee "$WORK/api.out"
+  --jdbc="jdbc:postgresql://127.0.0.1:5432/$DATABASE" --java-pid="$API_PID" --rss-pids="$API_PID" \
+  --histogram-dir="$HISTOGRAMS" | tee "$WORK/api.out"
 kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""
 
-if command -v nginx >/dev/null && [[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
+if [[ "$NCHAN" != "true" ]]; then
+  echo "[run] NCHAN=$NCHAN: comparison skipped"
+elif command -v nginx >/dev/null && [[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
   sed -e "s#__DIR__#$WORK#g" -e "s#__PORT__#$NCHAN_PORT#g" -e "s#__WORKERS__#$NGINX_WORKERS#g" \
     benchmarks/sse-bench/nchan.conf.template > "$WORK/nginx.conf"
   echo "[run] starting nginx + nchan ($NGINX_WORKERS workers) on 127.0.0.1:$NCHAN_PORT"
