@@ -87,3 +87,31 @@ echo
 echo "== SSE benchmark: $SUBSCRIBERS subscribers, $EVENTS events (+$WARMUP warm-up) at $RATE/s, $(nproc) cores," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg), load generator on the same machine =="
 grep -h '^RESULT' "$WORK"/*.out | sed 's/^RESULT //'
+echo
+# The issue's table: API and nchan side by side, from this run.
+grep -h '^RESULT' "$WORK"/*.out | python3 -c '
+import sys
+rows = {}
+for line in sys.stdin:
+    kv = dict(p.split("=", 1) for p in line.split()[1:])
+    rows[kv["label"]] = kv
+api, nchan = rows.get("api"), rows.get("nchan")
+def f(r, k):
+    return float(r[k]) if r and k in r else float("nan")
+def ratio(a, b):
+    return "%.2f×" % (a / b) if b == b and b > 0 else "n/a"
+frames = int(f(api, "expected")) if api else 0
+print("| figure | API | nchan | ratio |")
+print("| --- | ---: | ---: | ---: |")
+print("| RSS per idle stream | %.1f KB (heap %.1f KB) | %.1f KB | %s |" % (f(api, "rss_per_conn_B") / 1024,
+      f(api, "heap_per_conn_B") / 1024, f(nchan, "rss_per_conn_B") / 1024, ratio(f(api, "rss_per_conn_B"), f(nchan, "rss_per_conn_B"))))
+print("| connect %s streams | %.1f s | %.1f s | %s |" % ("{:,}".format(int(f(api, "subscribers"))), f(api, "connect_s"),
+      f(nchan, "connect_s"), ratio(f(api, "connect_s"), f(nchan, "connect_s"))))
+print("| publish → receipt p50 / p99 | %.0f / %.0f ms | %.0f / %.0f ms | %s / %s |" % (f(api, "p50_ms"), f(api, "p99_ms"),
+      f(nchan, "p50_ms"), f(nchan, "p99_ms"), ratio(f(api, "p50_ms"), f(nchan, "p50_ms")), ratio(f(api, "p99_ms"), f(nchan, "p99_ms"))))
+print("| server CPU for the %s frames | %.1f s | %.1f s | %s |" % ("{:,}".format(frames), f(api, "server_cpu_s"),
+      f(nchan, "server_cpu_s"), ratio(f(api, "server_cpu_s"), f(nchan, "server_cpu_s"))))
+for name, r in (("API", api), ("nchan", nchan)):
+    if r:
+        print("| delivered, duplicates (%s) | %s of %s, %s dup | | |" % (name, r["delivered"], r["expected"], r["dup"]))
+'

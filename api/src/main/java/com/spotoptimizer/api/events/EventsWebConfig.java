@@ -1,9 +1,12 @@
 package com.spotoptimizer.api.events;
 
 import io.micrometer.observation.ObservationPredicate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
@@ -18,6 +21,17 @@ public class EventsWebConfig implements WebFluxConfigurer {
     @Override
     public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
         configurer.customCodecs().register(new SseFrameWriter());
+    }
+
+    @Bean
+    EventStreamHandoff eventStreamHandoff(ObjectProvider<EventHub> hub, ObjectProvider<HttpHandler> webFlux) {
+        return new EventStreamHandoff(hub, webFlux);
+    }
+
+    /** Event streams get their own Reactor Netty route, which still runs them through WebFlux first. */
+    @Bean
+    NettyRouteProvider eventStreamRoute(EventStreamHandoff handoff) {
+        return handoff::route;
     }
 
     @Bean
