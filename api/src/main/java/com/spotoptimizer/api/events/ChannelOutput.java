@@ -2,6 +2,7 @@ package com.spotoptimizer.api.events;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.MonoSink;
 
@@ -88,6 +89,11 @@ final class ChannelOutput implements StreamOutput {
                 }
             }, millis, TimeUnit.MILLISECONDS);
         }
+    }
+
+    @Override
+    public Executor loop() {
+        return channel.eventLoop();
     }
 
     @Override

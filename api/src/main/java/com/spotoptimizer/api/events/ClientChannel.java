@@ -165,9 +165,7 @@ final class ClientChannel {
             live.removeIf(subscriber -> !subscriber.offerLive(frames));
             head = frames.get(frames.size() - 1).id();
         }
-        for (Subscriber subscriber : drain) {
-            subscriber.scheduleDrain();
-        }
+        Subscriber.scheduleDrains(drain);
         return !hole && rows.size() == hub.fetchBatch();
     }
 }

@@ -136,7 +136,7 @@ public class EventHub implements SmartLifecycle {
             detach(subscriber); // Cancelled while registering.
             return;
         }
-        subscriber.drain();
+        subscriber.scheduleDrain();
         channel.wake();
     }
 
@@ -188,10 +188,12 @@ public class EventHub implements SmartLifecycle {
     /** One HEARTBEAT frame, shared, into every stream whose queue is empty. */
     public void heartbeat() {
         Frame frame = Frame.heartbeat(clock.instant());
+        List<Subscriber> all = new ArrayList<>();
         registry.forEachSubscriber(subscriber -> {
             subscriber.offerHeartbeat(frame);
-            subscriber.scheduleDrain();
+            all.add(subscriber);
         });
+        Subscriber.scheduleDrains(all);
     }
 
     // --- called by subscribers and channels ---

@@ -61,6 +61,9 @@ record Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean e
 
     /** A comment written at once, so the response headers (and EventSource's open) do not wait for an event. */
     static Frame opened() {
-        return new Frame(0, ServerSentEvent.<String>builder().comment("stream open").build(), null, false, false);
+        return OPENED;
     }
+
+    private static final Frame OPENED = new Frame(0, ServerSentEvent.<String>builder().comment("stream open").build(), null,
+            false, false);
 }

@@ -1,5 +1,6 @@
 package com.spotoptimizer.api.events;
 
+import java.util.concurrent.Executor;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.FluxSink;
 
@@ -38,5 +39,10 @@ final class SinkOutput implements StreamOutput {
     @Override
     public void execute(Runnable drain) {
         drain.run();
+    }
+
+    @Override
+    public Executor loop() {
+        return null;
     }
 }

@@ -1,5 +1,7 @@
 package com.spotoptimizer.api.events;
 
+import java.util.concurrent.Executor;
+
 /**
  * Where one stream's frames go: a connection written directly ({@link ChannelOutput}, the HTTP
  * endpoint) or a Reactor sink ({@link SinkOutput}, {@link EventHub#stream(String, Long)} for tests and
@@ -24,4 +26,10 @@ interface StreamOutput {
 
     /** Runs a drain on the connection's own thread. */
     void execute(Runnable drain);
+
+    /**
+     * The connection's own thread (its event loop), so that drains for many connections of one loop
+     * can go over in one task; null to run drains where they are asked for.
+     */
+    Executor loop();
 }
