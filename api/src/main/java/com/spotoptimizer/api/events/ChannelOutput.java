@@ -2,7 +2,6 @@ package com.spotoptimizer.api.events;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.MonoSink;
 
@@ -91,10 +90,6 @@ final class ChannelOutput implements StreamOutput {
         }
     }
 
-    @Override
-    public Executor loop() {
-        return channel.eventLoop();
-    }
 
     @Override
     public void execute(Runnable drain) {

@@ -165,7 +165,9 @@ final class ClientChannel {
             live.removeIf(subscriber -> !subscriber.offerLive(frames));
             head = frames.get(frames.size() - 1).id();
         }
-        Subscriber.scheduleDrains(drain);
+        for (Subscriber subscriber : drain) {
+            subscriber.scheduleDrain();
+        }
         return !hole && rows.size() == hub.fetchBatch();
     }
 }

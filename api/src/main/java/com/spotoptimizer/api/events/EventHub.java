@@ -188,12 +188,10 @@ public class EventHub implements SmartLifecycle {
     /** One HEARTBEAT frame, shared, into every stream whose queue is empty. */
     public void heartbeat() {
         Frame frame = Frame.heartbeat(clock.instant());
-        List<Subscriber> all = new ArrayList<>();
         registry.forEachSubscriber(subscriber -> {
             subscriber.offerHeartbeat(frame);
-            all.add(subscriber);
+            subscriber.scheduleDrain();
         });
-        Subscriber.scheduleDrains(all);
     }
 
     // --- called by subscribers and channels ---

@@ -1,6 +1,5 @@
 package com.spotoptimizer.api.events;
 
-import java.util.concurrent.Executor;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.FluxSink;
 
@@ -41,8 +40,4 @@ final class SinkOutput implements StreamOutput {
         drain.run();
     }
 
-    @Override
-    public Executor loop() {
-        return null;
-    }
 }

@@ -1,6 +1,5 @@
 package com.spotoptimizer.api.events;
 
-import java.util.concurrent.Executor;
 
 /**
  * Where one stream's frames go: a connection written directly ({@link ChannelOutput}, the HTTP
@@ -27,9 +26,4 @@ interface StreamOutput {
     /** Runs a drain on the connection's own thread. */
     void execute(Runnable drain);
 
-    /**
-     * The connection's own thread (its event loop), so that drains for many connections of one loop
-     * can go over in one task; null to run drains where they are asked for.
-     */
-    Executor loop();
 }

@@ -2,11 +2,7 @@ package com.spotoptimizer.api.events;
 
 import com.spotoptimizer.db.event.EventRow;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -244,36 +240,6 @@ final class Subscriber {
     private void scheduledDrain() {
         drainScheduled.set(false);
         drain();
-    }
-
-    /**
-     * Schedules the drains of many subscribers with one task per event loop (a fan-out or a heartbeat
-     * reaches thousands of connections; one task each would cost a queue entry and a wake-up per
-     * connection). Subscribers without a loop drain here.
-     */
-    static void scheduleDrains(Iterable<Subscriber> subscribers) {
-        Map<Executor, List<Subscriber>> byLoop = new IdentityHashMap<>();
-        for (Subscriber subscriber : subscribers) {
-            StreamOutput o = subscriber.output;
-            Executor loop = o == null ? null : o.loop();
-            if (loop == null) {
-                subscriber.scheduleDrain();
-            } else if (subscriber.drainScheduled.compareAndSet(false, true)) {
-                byLoop.computeIfAbsent(loop, l -> new ArrayList<>()).add(subscriber);
-            }
-        }
-        byLoop.forEach((loop, batch) -> {
-            Runnable task = () -> {
-                for (Subscriber subscriber : batch) {
-                    subscriber.scheduledDrain();
-                }
-            };
-            try {
-                loop.execute(task);
-            } catch (RuntimeException rejected) {
-                task.run(); // The event loop is shutting down.
-            }
-        });
     }
 
     /** Writes as many queued frames as the connection asks for; schedules the next replay page. */
