@@ -21,6 +21,8 @@ NCHAN_PORT=${NCHAN_PORT:-18081}
 API_HEAP=${API_HEAP:-1g}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 DATABASE=${DATABASE:-spot_bench}
+HISTOGRAMS=${HISTOGRAMS:-}   # a directory: heap histograms at 10% and 100% of the subscribers, and their diff per stream
+NCHAN=${NCHAN:-true}         # false: the API half only
 
 ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 echo "[run] open files limit: $(ulimit -n); cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg);"\
@@ -32,7 +34,7 @@ fi
 
 if [[ "${SKIP_BUILD:-false}" != "true" ]]; then
   echo "[run] building the harness (mvn -Pbench)"
-  ./mvnw -B -q ${MVN_OFFLINE--o} -Pbench -pl benchmarks/sse-bench -am package -DskipTests
+  ./mvnw -B -q ${MVN_OFFLINE--o} -Pbench -pl benchmarks/sse-bench -am package -DskipTests -Dui.skipNpm=true
 fi
 CP="$ROOT/benchmarks/sse-bench/target/sse-bench.jar:$ROOT/benchmarks/sse-bench/target/lib/*"
 WORK=$(mktemp -d /tmp/sse-bench.XXXXXX)
@@ -46,7 +48,11 @@ cleanup() {
 trap cleanup EXIT
 
 echo "[run] starting the API (heap $API_HEAP) on 127.0.0.1:$API_PORT; log $WORK/api.log"
-java -Xms"$API_HEAP" -Xmx"$API_HEAP" -XX:+UseG1GC -cp "$CP" com.spotoptimizer.bench.BenchServer "$API_PORT" "$DATABASE" \
+# AlwaysPreTouch: the whole heap is resident from the start, so the RSS growth per stream is the off-heap
+# part (direct buffers, native memory) and the heap part is the live heap after a full GC; without it RSS
+# grows with whatever heap pages the allocations of connecting happen to touch (13 to 64 KB per stream
+# between two runs of the same code).
+java -Xms"$API_HEAP" -Xmx"$API_HEAP" -XX:+UseG1GC -XX:+AlwaysPreTouch -cp "$CP" com.spotoptimizer.bench.BenchServer "$API_PORT" "$DATABASE" \
   > "$WORK/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 180); do
@@ -58,10 +64,13 @@ grep -q BENCH-SERVER-READY "$WORK/api.log" || { echo "[run] API did not start" >
 
 timeout 900 java -Xmx1g -cp "$CP" com.spotoptimizer.bench.SseLoad --target=api --label=api --port="$API_PORT" \
   --subscribers="$SUBSCRIBERS" --events="$EVENTS" --warmup="$WARMUP" --rate="$RATE" --concurrency="$CONCURRENCY" \
-  --jdbc="jdbc:postgresql://127.0.0.1:5432/$DATABASE" --java-pid="$API_PID" --rss-pids="$API_PID" | tee "$WORK/api.out"
+  --jdbc="jdbc:postgresql://127.0.0.1:5432/$DATABASE" --java-pid="$API_PID" --rss-pids="$API_PID" \
+  --histogram-dir="$HISTOGRAMS" | tee "$WORK/api.out"
 kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""
 
-if command -v nginx >/dev/null && [[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
+if [[ "$NCHAN" != "true" ]]; then
+  echo "[run] NCHAN=$NCHAN: comparison skipped"
+elif command -v nginx >/dev/null && [[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
   sed -e "s#__DIR__#$WORK#g" -e "s#__PORT__#$NCHAN_PORT#g" -e "s#__WORKERS__#$NGINX_WORKERS#g" \
     benchmarks/sse-bench/nchan.conf.template > "$WORK/nginx.conf"
   echo "[run] starting nginx + nchan ($NGINX_WORKERS workers) on 127.0.0.1:$NCHAN_PORT"
@@ -82,3 +91,33 @@ echo
 echo "== SSE benchmark: $SUBSCRIBERS subscribers, $EVENTS events (+$WARMUP warm-up) at $RATE/s, $(nproc) cores," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg), load generator on the same machine =="
 grep -h '^RESULT' "$WORK"/*.out | sed 's/^RESULT //'
+echo
+# The issue's table: API and nchan side by side, from this run.
+grep -h '^RESULT' "$WORK"/*.out | python3 -c '
+import sys
+rows = {}
+for line in sys.stdin:
+    kv = dict(p.split("=", 1) for p in line.split()[1:])
+    rows[kv["label"]] = kv
+api, nchan = rows.get("api"), rows.get("nchan")
+def f(r, k):
+    return float(r[k]) if r and k in r else float("nan")
+def ratio(a, b):
+    return "%.2f×" % (a / b) if b == b and b > 0 else "n/a"
+frames = int(f(api, "expected")) if api else 0
+print("| figure | API | nchan | ratio |")
+print("| --- | ---: | ---: | ---: |")
+mem = f(api, "heap_per_conn_B") + max(0.0, f(api, "rss_per_conn_B"))
+print("| memory per idle stream (API: live heap + off-heap RSS) | %.1f KB (heap %.1f KB + off-heap %.1f KB) | %.1f KB RSS | %s |"
+      % (mem / 1024, f(api, "heap_per_conn_B") / 1024, f(api, "rss_per_conn_B") / 1024, f(nchan, "rss_per_conn_B") / 1024,
+         ratio(mem, f(nchan, "rss_per_conn_B"))))
+print("| connect %s streams | %.1f s | %.1f s | %s |" % ("{:,}".format(int(f(api, "subscribers"))), f(api, "connect_s"),
+      f(nchan, "connect_s"), ratio(f(api, "connect_s"), f(nchan, "connect_s"))))
+print("| publish → receipt p50 / p99 | %.0f / %.0f ms | %.0f / %.0f ms | %s / %s |" % (f(api, "p50_ms"), f(api, "p99_ms"),
+      f(nchan, "p50_ms"), f(nchan, "p99_ms"), ratio(f(api, "p50_ms"), f(nchan, "p50_ms")), ratio(f(api, "p99_ms"), f(nchan, "p99_ms"))))
+print("| server CPU for the %s frames | %.1f s | %.1f s | %s |" % ("{:,}".format(frames), f(api, "server_cpu_s"),
+      f(nchan, "server_cpu_s"), ratio(f(api, "server_cpu_s"), f(nchan, "server_cpu_s"))))
+for name, r in (("API", api), ("nchan", nchan)):
+    if r:
+        print("| delivered, duplicates (%s) | %s of %s, %s dup | | |" % (name, r["delivered"], r["expected"], r["dup"]))
+'

@@ -2,33 +2,29 @@ package com.spotoptimizer.api.events;
 
 import com.spotoptimizer.db.event.EventReader;
 import com.spotoptimizer.db.event.StreamPosition;
-import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
- * This replica's event streams. Events are rows; this hub only decides which rows each open stream
- * gets next. Per client it keeps one {@link ClientChannel} (a shared read per wake-up, offered to each
- * live subscriber's bounded queue); per stream one {@link Subscriber} (own cursor, own queue, replays
- * by itself until it reaches the channel). Wake-ups come from the LISTEN connection
- * ({@link EventNotificationListener}) and from a polling backstop here, so nothing depends on a NOTIFY
- * arriving. A single ticker writes HEARTBEAT to every stream; that write is also what notices a dead
- * client.
+ * This replica's event streams. Events are rows; the hub only decides which rows each open stream gets
+ * next. It admits streams (the connection cap, the client's position, the resume point or RESYNC) and
+ * starts them; the rest is in one class per job: {@link SubscriberRegistry} (who listens),
+ * {@link ClientChannel} (one client's shared fan-out), {@link Subscriber} (one stream's cursor and
+ * bounded queue), {@link ReplayReads} (catch-up pages), {@link StreamTimers} (polling backstop,
+ * slow-subscriber check, HEARTBEAT). Wake-ups come from the LISTEN connection
+ * ({@link EventNotificationListener}) and from the polling backstop, so nothing depends on a NOTIFY
+ * arriving.
  */
 @Component
 public class EventHub implements SmartLifecycle {
@@ -41,10 +37,10 @@ public class EventHub implements SmartLifecycle {
     private final EventsProperties properties;
     private final EventMetrics metrics;
     private final Clock clock;
-    private final Map<String, ClientChannel> channels = new ConcurrentHashMap<>();
     private final AtomicInteger connections;
-    private final AtomicInteger maxQueueDepth = new AtomicInteger();
-    private volatile Disposable timers;
+    private final SubscriberRegistry registry = new SubscriberRegistry(this);
+    private final ReplayReads replay;
+    private final StreamTimers timers = new StreamTimers(this);
 
     public EventHub(EventReader reader, EventsProperties properties, EventMetrics metrics, Clock clock) {
         this.reader = reader;
@@ -52,38 +48,61 @@ public class EventHub implements SmartLifecycle {
         this.metrics = metrics;
         this.clock = clock;
         this.connections = metrics.connections();
+        this.replay = new ReplayReads(reader, registry);
     }
 
     /**
-     * The stream of one client's events after {@code resumeAfter} (null: from now on). Errors before
-     * the first frame: 503 over the connection cap, 404 for an unknown client.
+     * The stream of one client's events after {@code resumeAfter} (null: from now on), as a Flux (for
+     * tests and tools; the HTTP endpoint writes to its connection directly, see {@link EventStreamHandoff}).
+     * Errors before the first frame: 503 over the connection cap, 404 for an unknown client.
      */
     public Flux<ServerSentEvent<String>> stream(String clientId, Long resumeAfter) {
-        return stream(clientId, resumeAfter, null);
+        return admit(clientId, resumeAfter).flatMapMany(this::stream);
+    }
+
+    /** An admitted stream as a Flux. */
+    Flux<ServerSentEvent<String>> stream(StreamOpening opening) {
+        return Flux.<ServerSentEvent<String>>create(sink -> {
+            Subscriber subscriber = subscriber(opening);
+            subscriber.attach(new SinkOutput(sink));
+            sink.onRequest(n -> subscriber.drain());
+            sink.onDispose(() -> detach(subscriber));
+            start(subscriber, opening);
+        }, FluxSink.OverflowStrategy.ERROR).doFinally(signal -> opening.release());
     }
 
     /**
-     * As {@link #stream(String, Long)}, for a stream written to {@code connection} (a Reactor Netty
-     * channel): frames are written from its event loop, and a cut-off connection that does not take the
-     * stream's end is closed. Null: whichever thread has the frames writes them.
+     * Admits a stream: takes a connection slot (503 over the cap), reads the client's position (404 for
+     * an unknown client) and decides where the stream starts. The slot is held until the opening is
+     * released (by its subscriber's end, or by whoever drops it unstarted).
      */
-    public Flux<ServerSentEvent<String>> stream(String clientId, Long resumeAfter, Channel connection) {
-        return Flux.defer(() -> {
+    Mono<StreamOpening> admit(String clientId, Long resumeAfter) {
+        return Mono.defer(() -> {
             if (connections.incrementAndGet() > properties.maxConnections()) {
                 connections.decrementAndGet();
                 metrics.cutOff(EventMetrics.CAPACITY);
-                return Flux.error(StreamProblems.overCapacity(properties.maxConnections()));
+                return Mono.error(StreamProblems.overCapacity(properties.maxConnections()));
             }
+            AtomicInteger slot = new AtomicInteger(1);
+            Runnable giveBack = () -> {
+                if (slot.getAndSet(0) == 1) {
+                    connections.decrementAndGet();
+                }
+            };
             // Through a future: a stream lives for hours, and chaining it straight onto the query would keep
             // the query's whole (completed) subscriber chain reachable for that long.
             return Mono.fromFuture(reader.position(clientId).toFuture())
                     .switchIfEmpty(Mono.error(() -> StreamProblems.unknownClient(clientId)))
-                    .flatMapMany(position -> open(position, resumeAfter, connection))
-                    .doFinally(signal -> connections.decrementAndGet());
+                    .map(position -> {
+                        slot.set(0); // The opening owns the slot from here.
+                        return opening(position, resumeAfter);
+                    })
+                    .doOnError(e -> giveBack.run())
+                    .doOnCancel(giveBack);
         });
     }
 
-    private Flux<ServerSentEvent<String>> open(StreamPosition position, Long resumeAfter, Channel connection) {
+    private StreamOpening opening(StreamPosition position, Long resumeAfter) {
         Instant now = clock.instant();
         List<Frame> first = new ArrayList<>(2);
         first.add(Frame.opened());
@@ -101,39 +120,35 @@ public class EventHub implements SmartLifecycle {
         } else {
             cursor = resumeAfter;
         }
-        long start = cursor;
-        return Flux.<ServerSentEvent<String>>create(sink -> {
-            Subscriber subscriber = new Subscriber(this, position.clientId(), properties.subscriberQueue(), start, first, connection);
-            subscriber.attach(sink);
-            sink.onRequest(n -> subscriber.drain());
-            sink.onDispose(() -> detach(subscriber));
-            ClientChannel channel = register(subscriber, position.lastEventId());
-            if (subscriber.isClosed()) {
-                detach(subscriber); // Cancelled while registering.
-                return;
-            }
-            subscriber.drain();
-            channel.wake();
-        }, FluxSink.OverflowStrategy.ERROR);
+        return new StreamOpening(position.clientId(), cursor, position.lastEventId(), first, connections);
     }
 
-    private ClientChannel register(Subscriber subscriber, long knownHead) {
-        return channels.compute(subscriber.clientId(), (clientId, channel) -> {
-            ClientChannel c = channel != null ? channel : new ClientChannel(this, clientId, knownHead);
-            c.add(subscriber);
-            return c;
-        });
+    /** The subscriber of an admitted stream; give it an output, then {@link #start} it. */
+    Subscriber subscriber(StreamOpening opening) {
+        return new Subscriber(this, opening.clientId(), properties.subscriberQueue(), opening.cursor(), opening.first(),
+                opening::release);
     }
 
-    private void detach(Subscriber subscriber) {
-        subscriber.disposed();
-        maxQueueDepth.accumulateAndGet(subscriber.maxDepth(), Math::max);
-        channels.computeIfPresent(subscriber.clientId(), (clientId, channel) -> channel.remove(subscriber) ? null : channel);
+    /** Registers a subscriber that has its output: it writes its first frames and catches up or goes live. */
+    void start(Subscriber subscriber, StreamOpening opening) {
+        ClientChannel channel = registry.register(subscriber, opening.knownHead());
+        if (subscriber.isClosed()) {
+            detach(subscriber); // Cancelled while registering.
+            return;
+        }
+        subscriber.scheduleDrain();
+        channel.wake();
+    }
+
+    /** The stream has ended (completed, cancelled, connection gone): forget it and free its slot. */
+    void detach(Subscriber subscriber) {
+        registry.detach(subscriber);
+        subscriber.ended();
     }
 
     /** A NOTIFY for this client (or any other reason to look): read what is new, if anyone listens here. */
     public void wake(String clientId) {
-        ClientChannel channel = channels.get(clientId);
+        ClientChannel channel = registry.channel(clientId);
         if (channel != null) {
             channel.wake();
         }
@@ -141,17 +156,17 @@ public class EventHub implements SmartLifecycle {
 
     /** Look at every client with open streams (after the LISTEN connection was down, say). */
     public void wakeAll() {
-        channels.values().forEach(ClientChannel::wake);
+        registry.forEachChannel(ClientChannel::wake);
     }
 
     /** The polling backstop: one query for all clients with open streams; wake those that moved. */
     public Mono<Void> poll() {
-        if (channels.isEmpty()) {
+        if (registry.isEmpty()) {
             return Mono.empty();
         }
-        return reader.lastEventIds(new ArrayList<>(channels.keySet()))
+        return reader.lastEventIds(registry.clientIds())
                 .doOnNext(last -> last.forEach((clientId, lastEventId) -> {
-                    ClientChannel channel = channels.get(clientId);
+                    ClientChannel channel = registry.channel(clientId);
                     if (channel != null && lastEventId > channel.head()) {
                         channel.wake();
                     }
@@ -163,24 +178,20 @@ public class EventHub implements SmartLifecycle {
     public void reapSlow() {
         long now = System.nanoTime();
         long timeout = properties.slowSubscriberTimeout().toNanos();
-        for (ClientChannel channel : channels.values()) {
-            for (Subscriber subscriber : channel.subscribers()) {
-                if (subscriber.blockedLongerThan(now, timeout)) {
-                    cutOffSlow(subscriber);
-                }
+        registry.forEachSubscriber(subscriber -> {
+            if (subscriber.blockedLongerThan(now, timeout)) {
+                cutOffSlow(subscriber);
             }
-        }
+        });
     }
 
     /** One HEARTBEAT frame, shared, into every stream whose queue is empty. */
     public void heartbeat() {
         Frame frame = Frame.heartbeat(clock.instant());
-        for (ClientChannel channel : channels.values()) {
-            for (Subscriber subscriber : channel.subscribers()) {
-                subscriber.offerHeartbeat(frame);
-                subscriber.scheduleDrain();
-            }
-        }
+        registry.forEachSubscriber(subscriber -> {
+            subscriber.offerHeartbeat(frame);
+            subscriber.scheduleDrain();
+        });
     }
 
     // --- called by subscribers and channels ---
@@ -203,41 +214,17 @@ public class EventHub implements SmartLifecycle {
         }
     }
 
-    /** Reads the next replay page for a subscriber that is catching up. */
     void readPage(Subscriber subscriber, int page) {
-        long from = subscriber.readFrom();
-        ClientChannel before = channels.get(subscriber.clientId());
-        // Rows up to the fan-out's head were committed before this read starts, so the read must see them.
-        long headBefore = before == null ? from : before.head();
-        reader.after(subscriber.clientId(), from, page).collectList().subscribe(
-                rows -> {
-                    boolean exhausted = subscriber.caughtUp(from, page, rows);
-                    if (exhausted) {
-                        ClientChannel channel = channels.get(subscriber.clientId());
-                        boolean live = channel != null && channel.tryGoLive(subscriber);
-                        if (!live && rows.isEmpty() && from < headBefore) {
-                            // Rows the fan-out already read are gone: retention removed them under this replay.
-                            gapInReplay(subscriber, from);
-                            subscriber.finish();
-                            return;
-                        }
-                    }
-                    subscriber.scheduleDrain();
-                },
-                error -> {
-                    log.warn("Replay read failed client_id={} after={} error={}", subscriber.clientId(), from, error.toString());
-                    subscriber.failed(error);
-                });
+        replay.readPage(subscriber, page);
     }
 
     void gapInReplay(Subscriber subscriber, long after) {
-        log.info("Replay met pruned events; ending the stream so it resumes with RESYNC client_id={} after={}",
-                subscriber.clientId(), after);
+        replay.gapInReplay(subscriber, after);
     }
 
     void cutOffSlow(Subscriber subscriber) {
         if (!subscriber.isClosed()) {
-            maxQueueDepth.accumulateAndGet(subscriber.maxDepth(), Math::max);
+            registry.noteDepth(subscriber);
             metrics.cutOff(EventMetrics.SLOW);
             log.info("Cut off a slow subscriber client_id={} cursor={} queue={}", subscriber.clientId(),
                     subscriber.cursor(), properties.subscriberQueue());
@@ -252,41 +239,23 @@ public class EventHub implements SmartLifecycle {
     }
 
     public int openConnections(String clientId) {
-        ClientChannel channel = channels.get(clientId);
-        return channel == null ? 0 : channel.size();
+        return registry.openConnections(clientId);
     }
 
     /** The deepest any subscriber's queue has been on this replica (never above {@code subscriber-queue}). */
     public int maxQueueDepth() {
-        int deepest = maxQueueDepth.get();
-        for (ClientChannel channel : channels.values()) {
-            for (Subscriber subscriber : channel.subscribers()) {
-                deepest = Math.max(deepest, subscriber.maxDepth());
-            }
-        }
-        return deepest;
+        return registry.maxQueueDepth();
     }
 
     public EventsProperties properties() {
         return properties;
     }
 
-    // --- lifecycle: the polling backstop and the heartbeat ticker ---
+    // --- lifecycle ---
 
     @Override
     public void start() {
-        Disposable poll = Flux.interval(properties.pollInterval(), properties.pollInterval())
-                .onBackpressureDrop()
-                .doOnNext(tick -> reapSlow())
-                .concatMap(tick -> poll().onErrorResume(e -> {
-                    log.warn("Event poll failed error={}", e.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
-        Disposable beat = Flux.interval(properties.heartbeatInterval(), properties.heartbeatInterval())
-                .onBackpressureDrop()
-                .subscribe(tick -> heartbeat());
-        timers = Disposables.composite(poll, beat);
+        timers.start();
     }
 
     /**
@@ -295,18 +264,12 @@ public class EventHub implements SmartLifecycle {
      */
     @Override
     public void stop() {
-        Disposable t = timers;
-        timers = null;
-        if (t != null) {
-            t.dispose();
-        }
-        for (ClientChannel channel : channels.values()) {
-            channel.subscribers().forEach(subscriber -> subscriber.cutOff(-1));
-        }
+        timers.stop();
+        registry.forEachSubscriber(subscriber -> subscriber.cutOff(-1));
     }
 
     @Override
     public boolean isRunning() {
-        return timers != null;
+        return timers.isRunning();
     }
 }

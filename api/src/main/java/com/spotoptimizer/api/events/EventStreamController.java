@@ -6,12 +6,12 @@ import com.spotoptimizer.db.event.EventTickets;
 import io.netty.channel.Channel;
 import java.time.Instant;
 import java.util.Map;
+import org.springframework.core.ResolvableType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 import org.springframework.web.ErrorResponseException;
@@ -23,9 +23,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 
 /**
  * {@code GET /api/events/stream/{client_id}}: the client's events as Server-Sent Events, resumable with
@@ -35,6 +33,9 @@ import reactor.netty.Connection;
  */
 @RestController
 public class EventStreamController {
+
+    private static final SseFrameWriter SSE_WRITER = new SseFrameWriter();
+    private static final ResolvableType SSE_TYPE = ResolvableType.forClassWithGenerics(ServerSentEvent.class, String.class);
 
     private final EventHub hub;
     private final EventTickets tickets;
@@ -62,18 +63,28 @@ public class EventStreamController {
     public record EventStats(String clientId, int openConnections, long lastEventId, ReplicaStats replica) {
     }
 
+    /**
+     * Authorizes and admits the stream inside WebFlux (so every failure is a problem answer as for any
+     * request), then hands the connection to {@link EventStreamHandoff}, which writes the stream once this
+     * request's WebFlux chain has ended. Without a Reactor Netty connection (a mock server), the stream
+     * is written through WebFlux instead.
+     */
     @GetMapping(path = "/api/events/stream/{clientId}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<String>> stream(@AuthenticationPrincipal OAuth2AuthenticatedPrincipal principal,
-                                         @PathVariable String clientId,
-                                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-                                         @RequestParam(name = "last_event_id", required = false) String lastEventIdQuery,
-                                         @RequestParam(name = "ticket", required = false) String ticket,
-                                         ServerWebExchange exchange) {
+    Mono<Void> stream(@AuthenticationPrincipal OAuth2AuthenticatedPrincipal principal,
+                      @PathVariable String clientId,
+                      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
+                      @RequestParam(name = "last_event_id", required = false) String lastEventIdQuery,
+                      @RequestParam(name = "ticket", required = false) String ticket,
+                      ServerWebExchange exchange) {
         // The header wins: an EventSource reconnecting sends it with the newest id it saw.
         Long resumeAfter = resumePoint(lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader
                 : lastEventIdQuery);
-        Channel connection = connectionOf(exchange);
-        return authorize(principal, clientId, ticket).thenMany(Flux.defer(() -> hub.stream(clientId, resumeAfter, connection)));
+        Channel connection = EventStreamHandoff.connectionOf(exchange);
+        return authorize(principal, clientId, ticket)
+                .then(Mono.defer(() -> hub.admit(clientId, resumeAfter)))
+                .flatMap(opening -> connection != null ? EventStreamHandoff.handOff(exchange, connection, opening)
+                        : SSE_WRITER.write(hub.stream(opening), SSE_TYPE, MediaType.TEXT_EVENT_STREAM, exchange.getResponse(),
+                                Map.of()));
     }
 
     @PostMapping("/api/events/tickets")
@@ -127,12 +138,6 @@ public class EventStreamController {
                 .switchIfEmpty(Mono.error(StreamProblems::badTicket))
                 .flatMap(owner -> owner.equals(clientId) ? Mono.<Void>empty()
                         : Mono.error(StreamProblems.unknownClient(clientId)));
-    }
-
-    /** The connection's Netty channel (Reactor Netty server): frames are written from its event loop. */
-    private static Channel connectionOf(ServerWebExchange exchange) {
-        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-        return request instanceof Connection connection ? connection.channel() : null;
     }
 
     private static Long resumePoint(String raw) {

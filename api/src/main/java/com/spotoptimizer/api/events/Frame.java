@@ -3,6 +3,9 @@ package com.spotoptimizer.api.events;
 import com.spotoptimizer.db.event.EventRow;
 import com.spotoptimizer.db.event.EventTypes;
 import com.spotoptimizer.db.system.JsonText;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,8 +16,21 @@ import org.springframework.http.codec.ServerSentEvent;
  * sequence number (0 for frames that carry none: heartbeats and the opening comment); {@code live}
  * marks frames of the live fan-out, whose commit-to-write lag is measured (replayed frames are not:
  * their age is the resume distance, not a delay).
+ *
+ * <p>{@code bytes} is the frame on the wire, encoded once when the frame is built, in a direct buffer
+ * that every connection it goes to writes from (a {@code duplicate()} each: own indexes, shared bytes,
+ * no copy). It is never released by hand: it is freed with the frame, by the garbage collector.
  */
-record Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live) {
+record Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live, ByteBuf bytes) {
+
+    Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live) {
+        this(id, sse, occurredAt, event, live, wire(SseFrameWriter.encode(sse)));
+    }
+
+    private static ByteBuf wire(byte[] encoded) {
+        ByteBuffer direct = ByteBuffer.allocateDirect(encoded.length).put(encoded).flip();
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+    }
 
     /** An outbox row as {@code id:}, {@code event:} and {@code data: {"type","data","timestamp"}}. */
     static Frame of(EventRow row, boolean live) {
@@ -45,6 +61,9 @@ record Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean e
 
     /** A comment written at once, so the response headers (and EventSource's open) do not wait for an event. */
     static Frame opened() {
-        return new Frame(0, ServerSentEvent.<String>builder().comment("stream open").build(), null, false, false);
+        return OPENED;
     }
+
+    private static final Frame OPENED = new Frame(0, ServerSentEvent.<String>builder().comment("stream open").build(), null,
+            false, false);
 }

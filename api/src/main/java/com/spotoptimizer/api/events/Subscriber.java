@@ -3,12 +3,8 @@ package com.spotoptimizer.api.events;
 import com.spotoptimizer.db.event.EventRow;
 import java.util.ArrayDeque;
 import java.util.List;
-import io.netty.channel.Channel;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.http.codec.ServerSentEvent;
-import reactor.core.publisher.FluxSink;
 
 /**
  * One open stream: its own cursor and its own bounded queue of frames waiting for the connection.
@@ -23,9 +19,9 @@ import reactor.core.publisher.FluxSink;
  * with Last-Event-ID loses nothing.
  *
  * <p>Locks: the channel's monitor is taken before this one, never the other way round. Frames go out
- * in a serialized drain loop (no lock held while writing), only as far as the connection asks, on the
- * connection's own event loop when there is one: the fan-out thread only queues and hands over, so
- * encoding and writing spread over all event loops and a write never hops threads.
+ * in a serialized drain loop (no lock held while writing) into the stream's {@link StreamOutput}, only
+ * as far as the connection takes them, on the connection's own event loop: the fan-out thread only
+ * queues and hands over, so writing spreads over all event loops and a write never hops threads.
  */
 final class Subscriber {
 
@@ -34,9 +30,9 @@ final class Subscriber {
     private final int capacity;
     private final ArrayDeque<Frame> queue;
     private final AtomicInteger wip = new AtomicInteger();
-    /** The connection (Reactor Netty server), or null when streaming without one (tests, tools). */
-    private final Channel channel;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Runs when the stream has ended for good, whichever way (releases its connection slot). */
+    private final Runnable onEnd;
 
     // Guarded by this.
     private long cursor;
@@ -48,11 +44,11 @@ final class Subscriber {
     private long blockedSinceNanos;
 
     private volatile boolean closed;
-    private volatile FluxSink<ServerSentEvent<String>> sink;
+    private volatile StreamOutput output;
 
-    Subscriber(EventHub hub, String clientId, int capacity, long cursor, List<Frame> first, Channel channel) {
+    Subscriber(EventHub hub, String clientId, int capacity, long cursor, List<Frame> first, Runnable onEnd) {
         this.hub = hub;
-        this.channel = channel;
+        this.onEnd = onEnd;
         this.clientId = clientId;
         this.capacity = capacity;
         this.cursor = cursor;
@@ -65,8 +61,13 @@ final class Subscriber {
         return clientId;
     }
 
-    void attach(FluxSink<ServerSentEvent<String>> sink) {
-        this.sink = sink;
+    void attach(StreamOutput output) {
+        this.output = output;
+    }
+
+    /** Releases what the stream holds on this replica (its connection slot); idempotent via the caller. */
+    void ended() {
+        onEnd.run();
     }
 
     boolean isClosed() {
@@ -183,7 +184,7 @@ final class Subscriber {
         synchronized (this) {
             completeWhenDrained = true;
         }
-        drain();
+        scheduleDrain();
     }
 
     /**
@@ -198,16 +199,10 @@ final class Subscriber {
             closed = true;
             queue.clear();
         }
-        FluxSink<ServerSentEvent<String>> s = sink;
-        if (s != null) {
-            s.complete();
-        }
-        if (channel != null && closeAfterMillis >= 0) {
-            channel.eventLoop().schedule(() -> {
-                if (channel.isActive()) {
-                    channel.close();
-                }
-            }, closeAfterMillis, TimeUnit.MILLISECONDS);
+        StreamOutput o = output;
+        if (o != null) {
+            o.complete();
+            o.closeLater(closeAfterMillis);
         }
     }
 
@@ -220,10 +215,10 @@ final class Subscriber {
             closed = true;
             queue.clear();
         }
-        FluxSink<ServerSentEvent<String>> s = sink;
-        if (s != null) {
+        StreamOutput o = output;
+        if (o != null) {
             // A failed replay read ends the stream; the client resumes from its last id.
-            s.complete();
+            o.complete();
         }
     }
 
@@ -236,20 +231,15 @@ final class Subscriber {
 
     /** Drains on the connection's event loop (at most one pending hand-over at a time). */
     void scheduleDrain() {
-        if (channel == null) {
-            drain();
-        } else if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                channel.eventLoop().execute(() -> {
-                    drainScheduled.set(false);
-                    drain();
-                });
-            } catch (RuntimeException rejected) {
-                // The event loop is shutting down: drain here.
-                drainScheduled.set(false);
-                drain();
-            }
+        StreamOutput o = output;
+        if (o != null && drainScheduled.compareAndSet(false, true)) {
+            o.execute(this::scheduledDrain);
         }
+    }
+
+    private void scheduledDrain() {
+        drainScheduled.set(false);
+        drain();
     }
 
     /** Writes as many queued frames as the connection asks for; schedules the next replay page. */
@@ -259,9 +249,9 @@ final class Subscriber {
         }
         int missed = 1;
         do {
-            FluxSink<ServerSentEvent<String>> s = sink;
+            StreamOutput s = output;
             if (s != null && !closed) {
-                while (s.requestedFromDownstream() > 0) {
+                while (s.ready()) {
                     Frame frame;
                     synchronized (this) {
                         frame = queue.poll();
@@ -270,9 +260,10 @@ final class Subscriber {
                     if (frame == null) {
                         break;
                     }
-                    s.next(frame.sse());
+                    s.write(frame);
                     hub.sent(frame);
                 }
+                s.flush();
                 boolean complete;
                 synchronized (this) {
                     if (queue.isEmpty()) {

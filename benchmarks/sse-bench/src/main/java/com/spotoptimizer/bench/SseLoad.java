@@ -128,6 +128,9 @@ public final class SseLoad {
                 ? Arrays.stream(o.get("rss-pids").split(",")).map(String::trim).map(Long::parseLong).toList() : List.of();
         int connectTimeout = Integer.parseInt(o.getOrDefault("connect-timeout-s", "240"));
         String label = o.getOrDefault("label", target);
+        // With a directory: a class histogram (jcmd GC.class_histogram, after a full GC) at 10% and at 100% of
+        // the subscribers, and their difference per added stream by class (where the memory goes).
+        Path histograms = o.containsKey("histogram-dir") && !o.get("histogram-dir").isBlank() ? Path.of(o.get("histogram-dir")) : null;
         boolean api = "api".equals(target);
         String path = api ? "/api/events/stream/" + client : "/sub?id=" + client;
 
@@ -154,6 +157,7 @@ public final class SseLoad {
         long warmNanos = System.nanoTime() - connectStart;
         Thread.sleep(3_000);
         long heapWarm = javaPid > 0 ? heapUsedAfterGc(javaPid) : -1;
+        String histogramWarm = javaPid > 0 && histograms != null ? run("jcmd", Long.toString(javaPid), "GC.class_histogram") : null;
         long rssWarm = rss(rssPids);
         int openWarm = count(subscribers, s -> s.connected && !s.ended && s.error == null);
         long restStart = System.nanoTime();
@@ -170,6 +174,7 @@ public final class SseLoad {
 
         Thread.sleep(5_000); // Idle: let the server settle.
         long heapAfter = javaPid > 0 ? heapUsedAfterGc(javaPid) : -1;
+        String histogramAfter = histogramWarm != null ? run("jcmd", Long.toString(javaPid), "GC.class_histogram") : null;
         long rssAfter = rss(rssPids);
         int stillOpen = count(subscribers, s -> s.connected && !s.ended && s.error == null);
         int added = stillOpen - openWarm;
@@ -178,6 +183,15 @@ public final class SseLoad {
         log("idle: %d open; from %d to %d connections heap %s -> %s (%.0f B/connection), RSS %s -> %s (%.0f B/connection)",
                 stillOpen, openWarm, stillOpen, mb(heapWarm), mb(heapAfter), heapPerConnection, mb(rssWarm), mb(rssAfter),
                 rssPerConnection);
+
+        if (histogramAfter != null && added > 0) {
+            Files.createDirectories(histograms);
+            Files.writeString(histograms.resolve(label + "-histogram-" + openWarm + ".txt"), histogramWarm);
+            Files.writeString(histograms.resolve(label + "-histogram-" + stillOpen + ".txt"), histogramAfter);
+            String diff = histogramDiff(histogramWarm, histogramAfter, added);
+            Files.writeString(histograms.resolve(label + "-per-stream.txt"), diff);
+            System.out.print(diff);
+        }
 
         long[] t0 = new long[events];
         // Warm-up events first (not measured): the JIT compiles the delivery path on them.
@@ -404,6 +418,45 @@ public final class SseLoad {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
         return out;
+    }
+
+    private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+    /** Per added stream, by class: instances and bytes (the classes that grew most, then the total). */
+    static String histogramDiff(String before, String after, int added) {
+        Map<String, long[]> a = parseHistogram(before);
+        Map<String, long[]> b = parseHistogram(after);
+        List<Map.Entry<String, long[]>> delta = new ArrayList<>();
+        long total = 0;
+        for (Map.Entry<String, long[]> e : b.entrySet()) {
+            long[] was = a.getOrDefault(e.getKey(), new long[2]);
+            long[] d = {e.getValue()[0] - was[0], e.getValue()[1] - was[1]};
+            total += d[1];
+            delta.add(Map.entry(e.getKey(), d));
+        }
+        delta.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "[sse-bench] heap by class per added stream (%d streams added; total %.0f B/stream):%n", added, total / (double) added));
+        for (Map.Entry<String, long[]> e : delta.subList(0, Math.min(40, delta.size()))) {
+            if (e.getValue()[1] * 20 < added) {
+                break; // Under 0.05 B per stream.
+            }
+            out.append(String.format(Locale.ROOT, "  %8.0f B %6.2f obj  %s%n", e.getValue()[1] / (double) added,
+                    e.getValue()[0] / (double) added, e.getKey()));
+        }
+        return out.toString();
+    }
+
+    private static Map<String, long[]> parseHistogram(String text) {
+        Map<String, long[]> classes = new HashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher m = HISTOGRAM_LINE.matcher(line);
+            if (m.find()) {
+                classes.merge(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))},
+                        (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
+            }
+        }
+        return classes;
     }
 
     private static long pct(long[] sorted, double p) {
