@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,19 +107,11 @@ public final class FailoverBench {
                     + interrupted.instanceId() + "\",\"action_time\":\"" + interrupted.interruptionActionAt() + "\"}");
         }
         String newPrimary = withReplica ? replicaId : null;
-        while (true) {
-            if (newPrimary != null) {
-                if ("running_primary".equals(get("/api/client/instances/" + newPrimary).get("status"))) {
-                    break;
-                }
-            } else if (replacementRunning(primaryId)) {
-                break;
-            }
-            if (Duration.between(notice, Instant.now()).compareTo(Duration.ofMinutes(3)) > 0) {
-                throw new IllegalStateException("no new primary 3 minutes after the notice for " + primaryId);
-            }
-            Thread.sleep(20);
-        }
+        Awaitility.await("a new primary serving after the notice for " + primaryId).atMost(Duration.ofMinutes(3))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(() -> newPrimary != null
+                        ? "running_primary".equals(get("/api/client/instances/" + newPrimary).get("status"))
+                        : replacementRunning(primaryId));
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
@@ -139,16 +132,9 @@ public final class FailoverBench {
                 + metadata + "}"));
     }
 
-    private Map<String, String> awaitStatus(String id, String status, Duration atMost) throws Exception {
-        Instant until = Instant.now().plus(atMost);
-        while (Instant.now().isBefore(until)) {
-            Map<String, String> row = get("/api/client/instances/" + id);
-            if (status.equals(row.get("status"))) {
-                return row;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException(id + " not " + status + " within " + atMost);
+    private Map<String, String> awaitStatus(String id, String status, Duration atMost) {
+        return Awaitility.await(id + " " + status).atMost(atMost).pollInterval(Duration.ofMillis(50))
+                .until(() -> get("/api/client/instances/" + id), row -> status.equals(row.get("status")));
     }
 
     private Map<String, String> get(String path) throws Exception {

@@ -14,6 +14,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -118,26 +120,33 @@ public final class PacingBench {
         double acceptedAll = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "all %d launches accepted in %.1f s%n", launches, acceptedAll);
 
-        Double terminateCalledAfter = null;
-        Map<String, Long> counts = Map.of();
-        long lastPrint = 0;
-        while (System.nanoTime() < deadlineAt) {
-            counts = statusCounts(database);
-            if (terminateCalledAfter == null && ec2.calls().stream().anyMatch(c -> c.action().equals("TerminateInstances")
-                    && c.params().containsValue(victimEc2) && c.outcome().equals("ok"))) {
-                terminateCalledAfter = (System.nanoTime() - terminateSentAt) / 1e9;
-            }
-            if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(15)) {
-                lastPrint = System.nanoTime();
-                System.out.printf(Locale.ROOT, "  t=%.0f s %s RunInstances=%d throttled=%d load_average=%.2f%n",
-                        (lastPrint - t0) / 1e9, counts, ec2.callCount("RunInstances"), ec2.rateLimitedCount(),
-                        loadAverage());
-            }
-            if (counts.getOrDefault("launching", 0L) == 0 && counts.getOrDefault("terminating", 0L) == 0) {
-                break;
-            }
-            Thread.sleep(500);
+        long terminateSent = terminateSentAt;
+        BurstProgress progress = new BurstProgress();
+        try {
+            Awaitility.await("every launch and the terminate settled")
+                    .atMost(Duration.ofNanos(Math.max(1, deadlineAt - System.nanoTime())))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        progress.counts = statusCounts(database);
+                        if (progress.terminateCalledAfter == null && ec2.calls().stream().anyMatch(c ->
+                                c.action().equals("TerminateInstances") && c.params().containsValue(victimEc2)
+                                        && c.outcome().equals("ok"))) {
+                            progress.terminateCalledAfter = (System.nanoTime() - terminateSent) / 1e9;
+                        }
+                        if (System.nanoTime() - progress.lastPrint > TimeUnit.SECONDS.toNanos(15)) {
+                            progress.lastPrint = System.nanoTime();
+                            System.out.printf(Locale.ROOT, "  t=%.0f s %s RunInstances=%d throttled=%d load_average=%.2f%n",
+                                    (progress.lastPrint - t0) / 1e9, progress.counts, ec2.callCount("RunInstances"),
+                                    ec2.rateLimitedCount(), loadAverage());
+                        }
+                        return progress.counts.getOrDefault("launching", 0L) == 0
+                                && progress.counts.getOrDefault("terminating", 0L) == 0;
+                    });
+        } catch (ConditionTimeoutException deadlinePassed) {
+            // Reported below: the figures say what had settled by the deadline.
         }
+        Map<String, Long> counts = progress.counts;
+        Double terminateCalledAfter = progress.terminateCalledAfter;
         double wall = (System.nanoTime() - t0) / 1e9;
         Timer terminateWait = registry.find("spot.ec2.pacing.wait").tag("action", "TerminateInstances").timer();
         Timer launchWait = registry.find("spot.ec2.pacing.wait").tag("action", "RunInstances").timer();
@@ -220,18 +229,15 @@ public final class PacingBench {
         return response.body();
     }
 
-    private String awaitEc2Id(String instanceId, Duration wait) throws Exception {
-        long until = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < until) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/client/instances/" + instanceId))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = EC2_ID.matcher(r.body());
-            if (r.body().contains("running_primary") && m.find()) {
-                return m.group(1);
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("victim not running within " + wait);
+    private String awaitEc2Id(String instanceId, Duration wait) {
+        String body = Awaitility.await("victim running").atMost(wait).pollInterval(Duration.ofMillis(200))
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/api/client/instances/" + instanceId))
+                                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString())
+                                .body(),
+                        b -> b.contains("running_primary") && EC2_ID.matcher(b).find());
+        Matcher m = EC2_ID.matcher(body);
+        m.find();
+        return m.group(1);
     }
 
     private static Map<String, Long> statusCounts(String database) throws Exception {
@@ -274,5 +280,12 @@ public final class PacingBench {
         } catch (Exception e) {
             System.out.println("could not drop database " + database + ": " + e.getMessage());
         }
+    }
+
+    /** What the wait for the burst has seen so far (written by Awaitility's polls, read after). */
+    private static final class BurstProgress {
+        volatile Map<String, Long> counts = Map.of();
+        volatile Double terminateCalledAfter;
+        volatile long lastPrint;
     }
 }
