@@ -72,6 +72,7 @@ class PayloadJsonRoundTripTest {
                         new LaunchAlternative("r5.large", null))),
                 new LaunchAlternative("c5.large", null),
                 new LaunchCallMade(INSTANCE, "agent-1", CONFIRMED),
+                new LaunchCallMade(INSTANCE, "agent-1", CONFIRMED, 2),
                 new LaunchQueued(INSTANCE, "agent-1", "waiting for RunInstances capacity budget; 1,000+ ahead at priority ≥ 25",
                         REQUESTED),
                 new LaunchAttempt(INSTANCE, 1, "c5.large", "subnet-0b2", List.of(new LaunchAttempt.SkippedAlternative(
@@ -88,6 +89,8 @@ class PayloadJsonRoundTripTest {
                 new Outcome(INSTANCE, "InsufficientInstanceCapacity: no capacity"),
                 new LaunchCommand("launch-client-1-req-1", "launch-" + INSTANCE, INSTANCE, "client-1", "req-1",
                         "ab".repeat(32), "m5.large", "primary", spec, Map.of("spot-optimizer:instance-id", INSTANCE), CommandPriority.CRITICAL),
+                new LaunchCommand("launch-client-1-req-1", "launch-" + INSTANCE, INSTANCE, "client-1", "req-1",
+                        "cd".repeat(32), "c5.large", "primary", spec, Map.of(), CommandPriority.MANUAL_SWITCH, 1),
                 spec,
                 LaunchSpec.empty(),
                 new TerminateCommand("terminate-" + INSTANCE, "terminate-" + INSTANCE + "-term-1", INSTANCE, null,

@@ -66,7 +66,7 @@ public final class InstanceLauncher {
      */
     public void launch(ActivityExecutionContext context, LaunchCommand command) {
         if (pacer == null) {
-            confirmations.launchCallMade(command.workflowId(), command.instanceId());
+            confirmations.launchCallMade(command.workflowId(), command.instanceId(), command.attempt());
             launchNow(context, command);
             return;
         }

@@ -73,13 +73,13 @@ final class LaunchTurn implements PacedCall {
         String reason = status.reason();
         if (!reason.equals(reported)) {
             reported = reason;
-            confirmations.launchQueued(command.workflowId(), command.instanceId(), reason);
+            confirmations.launchQueued(command.workflowId(), command.instanceId(), command.attempt(), reason);
         }
     }
 
     @Override
     public Result call() {
-        confirmations.launchCallMade(command.workflowId(), command.instanceId());
+        confirmations.launchCallMade(command.workflowId(), command.instanceId(), command.attempt());
         return launcher.runPaced(command, activity);
     }
 

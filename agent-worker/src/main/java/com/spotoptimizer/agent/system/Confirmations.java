@@ -44,13 +44,13 @@ public final class Confirmations {
     }
 
     /**
-     * The agent makes its EC2 call for this launch now: the workflow's confirmation deadline runs from here. Best
-     * effort: a failure is logged, never thrown (the call must not wait on it; the workflow then keeps its bound).
+     * The agent makes its EC2 call for this launch attempt now: the workflow's confirmation deadline runs from here.
+     * Best effort: a failure is logged, never thrown (the call must not wait on it; the workflow then keeps its bound).
      */
-    public void launchCallMade(String workflowId, String instanceId) {
+    public void launchCallMade(String workflowId, String instanceId, int attempt) {
         try {
             client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
-                    .launchCallMade(new LaunchCallMade(instanceId, agentId, clock.instant()));
+                    .launchCallMade(new LaunchCallMade(instanceId, agentId, clock.instant(), attempt));
         } catch (RuntimeException e) {
             log.warn("Launch call not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
                     e.toString());
@@ -58,10 +58,10 @@ public final class Confirmations {
     }
 
     /** The launch waits for its EC2 turn, for {@code reason}. Best effort, like {@link #launchCallMade}. */
-    public void launchQueued(String workflowId, String instanceId, String reason) {
+    public void launchQueued(String workflowId, String instanceId, int attempt, String reason) {
         try {
             client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
-                    .launchQueued(new LaunchQueued(instanceId, agentId, reason, clock.instant()));
+                    .launchQueued(new LaunchQueued(instanceId, agentId, reason, clock.instant(), attempt));
         } catch (RuntimeException e) {
             log.warn("Launch queue status not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
                     e.toString());

@@ -34,6 +34,8 @@ final class LaunchCommands {
                 target.instanceType(),
                 input.role(),
                 spec,
-                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()), CommandPriority.orCritical(input.priority()));
+                OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()),
+                CommandPriority.orCritical(input.priority()),
+                attempt);
     }
 }

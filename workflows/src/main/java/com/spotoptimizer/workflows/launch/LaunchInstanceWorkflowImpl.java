@@ -6,6 +6,7 @@ import static com.spotoptimizer.workflows.system.Deadlines.remaining;
 import com.spotoptimizer.workflows.agent.AgentActivities;
 import com.spotoptimizer.workflows.agent.LaunchAlternative;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
+import com.spotoptimizer.workflows.lifecycle.CallDeadline;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdicts;
@@ -71,20 +72,20 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private final List<LaunchConfirmation> early = new ArrayList<>();
     /** Whether this run measures the deadline from the agent's call ({@link #DEADLINE_FROM_CALL}). */
     private boolean paced;
-    private Instant startedAt;
+    /** Before {@link #DEADLINE_FROM_CALL}: the confirmation timeout from the start. */
     private Instant fixedDeadline;
-    /** The agent's first call report, and whether the row has it. */
-    private LaunchCallMade call;
+    /** The current attempt's deadline, moved by what the agent says (null until the workflow method runs). */
+    private CallDeadline attemptDeadline;
+    /** Reports signalled before the workflow method ran, applied once it knows the agent and the clock. */
+    private LaunchCallMade earlyCall;
+    private LaunchQueued earlyQueued;
+    /** What the row shows of the current attempt: whether the call is recorded, and the queue reason recorded. */
     private boolean callRecorded;
-    /** The agent said the launch waits for its EC2 turn: the latest reason, and the one the row shows. */
-    private LaunchQueued queued;
     private String recordedQueuedReason;
     /** Capacity fallback: on for a launch with alternatives ({@link #CAPACITY_FALLBACK}). */
     private boolean fallback;
     /** Index into {@link LaunchInstanceInput#attempts()}: the attempt handed to the agent now. */
     private int attempt;
-    /** When the current attempt was handed to the agent: its deadlines count from here. */
-    private Instant attemptStartedAt;
     /** Attempts EC2 refused for capacity, with its reasons. */
     private final List<LaunchAttempt.SkippedAlternative> skipped = new ArrayList<>();
     /** EC2 refused the current attempt for capacity and another is left: the reason, until the next one starts. */
@@ -97,13 +98,13 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         this.input = input;
         this.check = ConfirmationCheck.forWorkflow(input.instanceId(), input.agentId());
         // The deadline runs from the start, so time spent retrying a recording step counts against it.
-        startedAt = now();
-        attemptStartedAt = startedAt;
+        Instant startedAt = now();
         fixedDeadline = startedAt.plus(input.confirmationTimeout());
+        attemptDeadline = new CallDeadline(input.confirmationTimeout(), input.queueWaitOrDefault(), startedAt);
         paced = Workflow.getVersion(DEADLINE_FROM_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
         fallback = !input.alternatives().isEmpty()
                 && Workflow.getVersion(CAPACITY_FALLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
-        dropReportsOfOthers();
+        applyEarlyReports();
         record(() -> lifecycle.recordLaunchRequested(input));
         early.forEach(this::confirmLaunched);
         if (fallback) {
@@ -185,25 +186,12 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
      * made its call: the confirmation timeout from the call (a call time outside [start, now] is clamped).
      */
     private Instant deadline() {
-        if (!paced) {
-            return fixedDeadline;
-        }
-        Instant noWord = attemptStartedAt.plus(input.confirmationTimeout());
-        if (call != null) {
-            Instant madeAt = call.madeAt();
-            return (madeAt.isBefore(attemptStartedAt) ? attemptStartedAt : madeAt).plus(input.confirmationTimeout());
-        }
-        if (queued != null) {
-            Instant queueBound = attemptStartedAt.plus(input.queueWaitOrDefault());
-            return queueBound.isAfter(noWord) ? queueBound : noWord;
-        }
-        return noWord;
+        return paced ? attemptDeadline.deadline() : fixedDeadline;
     }
 
     /** How long the agent may hold the current attempt: its queue wait, then the confirmation timeout from its call. */
     private Instant agentBound() {
-        return paced ? attemptStartedAt.plus(input.queueWaitOrDefault()).plus(input.confirmationTimeout())
-                : fixedDeadline;
+        return paced ? attemptDeadline.agentBound() : fixedDeadline;
     }
 
     /** EC2 refused the attempt for capacity: the row says so, and the next alternative goes to the agent. */
@@ -214,11 +202,9 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                 input.instanceId(), attempt, refused.instanceType(), fallbackReason);
         fallbackReason = null;
         attempt++;
-        call = null;
+        attemptDeadline.restart(now());
         callRecorded = false;
-        queued = null;
         recordedQueuedReason = null;
-        attemptStartedAt = now();
         recordAttempt();
         agentScope = dispatchToAgent(agentBound());
     }
@@ -252,30 +238,32 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     }
 
     private String timeoutReason() {
-        if (paced && call == null && queued != null) {
-            return "never got an EC2 turn within " + input.queueWaitOrDefault().toSeconds() + "s (" + queued.reason() + ")";
+        String queuedReason = attemptDeadline.queuedReason();
+        if (paced && queuedReason != null) {
+            return "never got an EC2 turn within " + input.queueWaitOrDefault().toSeconds() + "s (" + queuedReason + ")";
         }
         return "not confirmed within " + input.confirmationTimeout().toSeconds() + "s";
     }
 
     /** A call or a changed queue reason the row does not show yet. */
     private boolean progressToRecord() {
-        return (call != null && !callRecorded)
-                || (call == null && queued != null && !queued.reason().equals(recordedQueuedReason));
+        String queuedReason = attemptDeadline.queuedReason();
+        return (attemptDeadline.called() && !callRecorded)
+                || (queuedReason != null && !queuedReason.equals(recordedQueuedReason));
     }
 
     /** Writes the call or the queue reason to the row; a failure to write it never fails the launch. */
     private void recordProgress() {
         try {
-            if (call != null) {
+            if (attemptDeadline.called()) {
                 callRecorded = true;
-                LaunchCallMade made = call;
-                instance = lifecycle.recordLaunchCallMade(new LaunchCallMade(made.instanceId(), made.agentId(),
-                        deadline().minus(input.confirmationTimeout())));
+                instance = lifecycle.recordLaunchCallMade(new LaunchCallMade(input.instanceId(), input.agentId(),
+                        attemptDeadline.callAt(), attempt));
             } else {
-                LaunchQueued latest = queued;
-                recordedQueuedReason = latest.reason();
-                instance = lifecycle.recordLaunchQueued(latest);
+                String reason = attemptDeadline.queuedReason();
+                recordedQueuedReason = reason;
+                instance = lifecycle.recordLaunchQueued(new LaunchQueued(input.instanceId(), input.agentId(), reason,
+                        now(), attempt));
             }
         } catch (ActivityFailure failure) {
             log.warn("Launch progress not recorded instance_id={} reason={}", input.instanceId(),
@@ -283,14 +271,16 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         }
     }
 
-    /** Reports signalled before the workflow method ran are checked now that it knows the agent. */
-    private void dropReportsOfOthers() {
-        if (call != null && check.refusal(call.instanceId(), call.agentId()) != null) {
-            call = null;
+    /** Reports signalled before the workflow method ran are checked and applied now that it knows the agent. */
+    private void applyEarlyReports() {
+        if (earlyQueued != null) {
+            launchQueued(earlyQueued);
         }
-        if (queued != null && check.refusal(queued.instanceId(), queued.agentId()) != null) {
-            queued = null;
+        if (earlyCall != null) {
+            launchCallMade(earlyCall);
         }
+        earlyQueued = null;
+        earlyCall = null;
     }
 
     /** True when the confirmation is recorded (or the launch handed over after a failure); false: discarded. */
@@ -435,27 +425,38 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
 
     @Override
     public void launchCallMade(LaunchCallMade made) {
-        if (made == null || made.madeAt() == null || call != null) {
+        if (made == null || made.madeAt() == null) {
             return;
         }
-        if (check != null && check.refusal(made.instanceId(), made.agentId()) != null) {
+        if (attemptDeadline == null) {
+            if (earlyCall == null) {
+                // An agent clock ahead of ours must not push the deadline past call + timeout: never later than now.
+                Instant now = now();
+                earlyCall = made.madeAt().isAfter(now)
+                        ? new LaunchCallMade(made.instanceId(), made.agentId(), now, made.attempt()) : made;
+            }
+            return;
+        }
+        if (check.refusal(made.instanceId(), made.agentId()) != null) {
             log.warn("Launch call report refused instance_id={} agent_id={}", made.instanceId(), made.agentId());
-            return;
+        } else if (!made.isFor(attempt)) {
+            log.info("Stale launch call report ignored instance_id={} attempt={} current_attempt={}",
+                    made.instanceId(), made.attempt(), attempt);
+        } else {
+            attemptDeadline.callMade(made.madeAt(), now());
         }
-        // An agent clock ahead of ours must not push the deadline past call + timeout: never later than now.
-        Instant now = now();
-        call = made.madeAt().isAfter(now) ? new LaunchCallMade(made.instanceId(), made.agentId(), now) : made;
     }
 
     @Override
     public void launchQueued(LaunchQueued report) {
-        if (report == null || report.reason() == null || call != null) {
+        if (report == null || report.reason() == null) {
             return;
         }
-        if (check != null && check.refusal(report.instanceId(), report.agentId()) != null) {
-            return;
+        if (attemptDeadline == null) {
+            earlyQueued = report;
+        } else if (check.refusal(report.instanceId(), report.agentId()) == null && report.isFor(attempt)) {
+            attemptDeadline.queued(report.reason());
         }
-        queued = report;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.spotoptimizer.workflows.launch;
 
+import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.await;
 import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +10,14 @@ import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.workflows.lifecycle.LaunchAttempt.SkippedAlternative;
 import com.spotoptimizer.workflows.system.FailureTypes;
 import com.spotoptimizer.workflows.system.Transport;
+import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
+import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.testing.InMemoryLifecycle.Event;
+import com.spotoptimizer.workflows.testing.ScriptedAgent;
 import com.spotoptimizer.workflows.testing.Statuses;
 import com.spotoptimizer.workflows.testing.WorkflowTestHarness;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,5 +98,45 @@ class CapacityFallbackTest {
         assertThat(result.status()).isEqualTo(Statuses.LAUNCH_FAILED);
         assertThat(result.reason()).startsWith("InvalidParameterValue");
         assertThat(h.agent.launchCommands()).hasSize(1);
+    }
+
+    @Test
+    void aCallReportOfTheRefusedAttemptArrivingLateDoesNotMoveTheNextAttemptsDeadline() {
+        h.agent.noCapacityFor("m5.large", FailureTypes.INSUFFICIENT_CAPACITY).launches(ScriptedAgent.Script.NEVER_CONFIRM);
+        LaunchInstanceInput input = withAlternatives(new LaunchAlternative("c5.large", null));
+        LaunchInstanceWorkflow launch = h.startLaunch(input);
+        await("the second attempt is with the agent", () -> h.agent.launchCommands().size() == 2);
+        assertThat(h.agent.launchCommands()).extracting(LaunchCommand::attempt).containsExactly(0, 1);
+
+        h.env.sleep(Duration.ofMinutes(3));
+        // Attempt 0's reports, delayed in transit: they would push attempt 1's deadline to 3 + 5 minutes.
+        h.launchStub(input).launchQueued(new LaunchQueued(input.instanceId(), input.agentId(), "late", h.now(), 0));
+        h.launchStub(input).launchCallMade(new LaunchCallMade(input.instanceId(), input.agentId(), h.now(), 0));
+        h.env.sleep(Duration.ofMinutes(3));
+
+        await("attempt 1 timed out 5 min after it began", () ->
+                Statuses.LAUNCH_TIMED_OUT.equals(h.lifecycle.row(input.instanceId()).status()));
+        assertThat(result(launch).reason()).isEqualTo("not confirmed within 300s");
+        assertThat(h.lifecycle.methods(input.instanceId())).doesNotContain("recordLaunchCallMade", "recordLaunchQueued");
+    }
+
+    @Test
+    void aCallReportOfTheCurrentAttemptMovesItsDeadline() {
+        h.agent.noCapacityFor("m5.large", FailureTypes.INSUFFICIENT_CAPACITY).launches(ScriptedAgent.Script.NEVER_CONFIRM);
+        LaunchInstanceInput input = withAlternatives(new LaunchAlternative("c5.large", null));
+        LaunchInstanceWorkflow launch = h.startLaunch(input);
+        await("the second attempt is with the agent", () -> h.agent.launchCommands().size() == 2);
+
+        h.env.sleep(Duration.ofMinutes(3));
+        h.launchStub(input).launchCallMade(new LaunchCallMade(input.instanceId(), input.agentId(), h.now(), 1));
+        h.env.sleep(Duration.ofMinutes(4));
+        assertThat(h.lifecycle.row(input.instanceId()).status()).as("7 min after attempt 1 began, 4 after its call")
+                .isEqualTo(Statuses.LAUNCHING);
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0second",
+                h.now()));
+
+        assertThat(result(launch).status()).isEqualTo(Statuses.RUNNING_PRIMARY);
+        assertThat(h.lifecycle.row(input.instanceId()).instanceType()).isEqualTo("c5.large");
+        assertThat(h.lifecycle.methods(input.instanceId())).contains("recordLaunchCallMade");
     }
 }
