@@ -24,7 +24,9 @@ import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
+import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationQueued;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import com.spotoptimizer.workflows.orphan.TaggedInstance;
 import com.spotoptimizer.workflows.system.Transport;
@@ -85,6 +87,11 @@ class PayloadJsonRoundTripTest {
                         "launch_timed_out", "not confirmed within 300s", REQUESTED, CONFIRMED, Long.MAX_VALUE),
                 new LaunchConfirmation(INSTANCE, "agent-1", "i-0abc", CONFIRMED),
                 new TerminationConfirmation(INSTANCE, "agent-1", null, CONFIRMED),
+                new TerminationCallMade(INSTANCE, "agent-1", CONFIRMED),
+                new TerminationQueued(INSTANCE, "agent-1", "waiting for TerminateInstances capacity budget", REQUESTED),
+                new TerminateInstanceInput(INSTANCE, "client-1", "a1", Transport.TEMPORAL, "spot-agent-a1", "req-1",
+                        "m5.large", "term-2", "switch", REQUESTED, Duration.ofMinutes(3), CommandPriority.MANUAL_SWITCH,
+                        Duration.ofMinutes(20)),
                 new TerminationRequest("term-1", "user changed their mind", REQUESTED),
                 new Outcome(INSTANCE, "InsufficientInstanceCapacity: no capacity"),
                 new LaunchCommand("launch-client-1-req-1", "launch-" + INSTANCE, INSTANCE, "client-1", "req-1",

@@ -63,7 +63,10 @@ class WorkflowHistoryReplayTest {
                 "terminate-after-terminate-while-launching.json",
                 "terminate-timed-out.json",
                 "launch-queued-then-called.json",
-                "launch-capacity-fallback.json");
+                "launch-capacity-fallback.json",
+                "terminate-queued-then-called.json");
+        assertThat(read("terminate-queued-then-called.json"))
+                .contains("EVENT_TYPE_MARKER_RECORDED", "\"terminationQueued\"", "\"terminationCallMade\"");
         assertThat(read("launch-queued-then-called.json"))
                 .contains("EVENT_TYPE_MARKER_RECORDED", "\"launchQueued\"", "\"launchCallMade\"");
         assertThat(read("launch-capacity-fallback.json")).contains("EVENT_TYPE_MARKER_RECORDED", "RecordLaunchAttempt");

@@ -4,7 +4,9 @@ import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
+import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationQueued;
 import com.spotoptimizer.workflows.terminate.TerminateInstanceWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -65,6 +67,31 @@ public final class Confirmations {
         } catch (RuntimeException e) {
             log.warn("Launch queue status not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
                     e.toString());
+        }
+    }
+
+    /**
+     * The agent makes its EC2 call for this termination now: the workflow's confirmation deadline runs from here.
+     * Best effort, like {@link #launchCallMade}.
+     */
+    public void terminationCallMade(String workflowId, String instanceId) {
+        try {
+            client.newWorkflowStub(TerminateInstanceWorkflow.class, workflowId)
+                    .terminationCallMade(new TerminationCallMade(instanceId, agentId, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("Termination call not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
+                    e.toString());
+        }
+    }
+
+    /** The termination waits for its TerminateInstances turn, for {@code reason}. Best effort. */
+    public void terminationQueued(String workflowId, String instanceId, String reason) {
+        try {
+            client.newWorkflowStub(TerminateInstanceWorkflow.class, workflowId)
+                    .terminationQueued(new TerminationQueued(instanceId, agentId, reason, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("Termination queue status not reported instance_id={} workflow_id={} error={}", instanceId,
+                    workflowId, e.toString());
         }
     }
 

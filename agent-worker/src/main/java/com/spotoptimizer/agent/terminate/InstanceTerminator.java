@@ -67,6 +67,10 @@ public final class InstanceTerminator {
     }
 
     public void terminate(ActivityExecutionContext context, TerminateCommand command) {
+        if (pacer == null) {
+            // Unpaced, the agent's EC2 work for this termination starts now (a lookup, then TerminateInstances).
+            confirmations.terminationCallMade(command.workflowId(), command.instanceId());
+        }
         List<Instance> found;
         if (command.ec2InstanceId() != null && !command.ec2InstanceId().isBlank()) {
             found = null;
@@ -87,8 +91,11 @@ public final class InstanceTerminator {
         }
         if (pacer != null) {
             AsyncActivity paced = AsyncActivity.of(context, completions, confirmations.clock().instant());
+            TerminateTurn turn = new TerminateTurn(this, command, primary, targets, paced, confirmations);
+            // Tell the workflow at once when the termination will wait, so its queue wait applies from now.
+            pacer.wouldWait(turn).ifPresent(turn::reportQueued);
             try {
-                pacer.submit(new TerminateTurn(this, command, primary, targets, paced));
+                pacer.submit(turn);
             } catch (IllegalStateException closed) {
                 throw ApplicationFailure.newFailure("agent is shutting down", AsyncActivity.AGENT_SHUTDOWN);
             }
@@ -139,6 +146,10 @@ public final class InstanceTerminator {
 
     /** Nothing visible yet: the watcher keeps looking until the consistency window has passed. */
     private void search(ActivityExecutionContext context, TerminateCommand command) {
+        if (pacer != null) {
+            // The search terminates what it finds without waiting for a turn: its EC2 work starts now.
+            confirmations.terminationCallMade(command.workflowId(), command.instanceId());
+        }
         if (consistencyWindow.isZero()) {
             confirmNothingLaunched(command);
             return;

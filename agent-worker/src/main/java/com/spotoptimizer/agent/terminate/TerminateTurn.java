@@ -4,6 +4,7 @@ import com.spotoptimizer.agent.pacing.Ec2Action;
 import com.spotoptimizer.agent.pacing.PacedCall;
 import com.spotoptimizer.agent.pacing.QueueStatus;
 import com.spotoptimizer.agent.system.AsyncActivity;
+import com.spotoptimizer.agent.system.Confirmations;
 import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.agent.TerminateCommand;
 import io.temporal.failure.ApplicationFailure;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A termination waiting for its TerminateInstances turn (one resource token per instance). It heartbeats while it
- * waits; a critical termination goes ahead of every lower-priority call queued before it.
+ * waits and tells the workflow why (only when the coarse reason changes); when its turn comes it tells the workflow
+ * the call is made (the confirmation deadline runs from there). A critical termination goes ahead of every
+ * lower-priority call queued before it.
  */
 final class TerminateTurn implements PacedCall {
 
@@ -24,9 +27,12 @@ final class TerminateTurn implements PacedCall {
     private final String primary;
     private final List<String> targets;
     private final AsyncActivity activity;
+    private final Confirmations confirmations;
+    private volatile String reported;
 
     TerminateTurn(InstanceTerminator terminator, TerminateCommand command, String primary, List<String> targets,
-                  AsyncActivity activity) {
+                  AsyncActivity activity, Confirmations confirmations) {
+        this.confirmations = confirmations;
         this.terminator = terminator;
         this.command = command;
         this.primary = primary;
@@ -56,11 +62,25 @@ final class TerminateTurn implements PacedCall {
 
     @Override
     public boolean waiting(QueueStatus status) {
-        return activity.keepAlive(terminator.now(), status.reason());
+        if (!activity.keepAlive(terminator.now(), status.reason())) {
+            return false;
+        }
+        reportQueued(status);
+        return true;
+    }
+
+    /** Tells the workflow why the termination waits, when the (coarse) reason changed. */
+    void reportQueued(QueueStatus status) {
+        String reason = status.reason();
+        if (!reason.equals(reported)) {
+            reported = reason;
+            confirmations.terminationQueued(command.workflowId(), command.instanceId(), reason);
+        }
     }
 
     @Override
     public Result call() {
+        confirmations.terminationCallMade(command.workflowId(), command.instanceId());
         return terminator.terminatePaced(command, primary, targets, activity);
     }
 

@@ -15,6 +15,7 @@ import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
+import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -51,9 +52,9 @@ public class AgentCommandService {
     }
 
     /**
-     * Leases the agent's next commands, highest priority first. Leasing a LAUNCH_INSTANCE counts as the agent's EC2
-     * call: the launch workflow is told, so its confirmation deadline runs from now (a failed signal never fails the
-     * poll; the launch then keeps the deadline it had).
+     * Leases the agent's next commands, highest priority first. Leasing a LAUNCH_INSTANCE or TERMINATE_INSTANCE counts
+     * as the agent's EC2 call: its workflow is told, so its confirmation deadline runs from now (a failed signal never
+     * fails the poll; the workflow then keeps the deadline it had).
      */
     public Flux<PendingCommand> pending(String agentId) {
         return commands.lease(agentId, clock.instant(), lifecycle.commandLease(), MAX_COMMANDS_PER_POLL)
@@ -61,16 +62,30 @@ public class AgentCommandService {
     }
 
     private Mono<Void> callMade(String agentId, CommandRow command) {
-        if (!CommandType.LAUNCH_INSTANCE.name().equals(command.commandType()) || command.instanceId() == null) {
+        if (command.instanceId() == null) {
             return Mono.empty();
         }
-        LaunchCallMade call = new LaunchCallMade(command.instanceId().toString(), agentId, clock.instant());
-        return workflows.reportLaunchCallMade(command.clientId(), command.requestId(), call)
-                .onErrorResume(e -> {
-                    log.warn("Launch call not reported instance_id={} request_id={} error={}", command.instanceId(),
-                            command.requestId(), e.toString());
-                    return Mono.just(false);
-                }).then();
+        Mono<Boolean> reported;
+        if (CommandType.LAUNCH_INSTANCE.name().equals(command.commandType())) {
+            reported = workflows.reportLaunchCallMade(command.clientId(), command.requestId(), new LaunchCallMade(
+                    command.instanceId().toString(), agentId, clock.instant(), attemptOf(command)));
+        } else if (CommandType.TERMINATE_INSTANCE.name().equals(command.commandType())) {
+            reported = workflows.reportTerminationCallMade(new TerminationCallMade(command.instanceId().toString(),
+                    agentId, clock.instant()));
+        } else {
+            return Mono.empty();
+        }
+        return reported.onErrorResume(e -> {
+            log.warn("EC2 call not reported instance_id={} command_type={} request_id={} error={}",
+                    command.instanceId(), command.commandType(), command.requestId(), e.toString());
+            return Mono.just(false);
+        }).then();
+    }
+
+    /** The launch attempt a LAUNCH_INSTANCE command is for (metadata {@code attempt}); null when it does not say. */
+    private static Integer attemptOf(CommandRow command) {
+        return com.spotoptimizer.db.system.JsonText.toMap(command.metadataJson()).get("attempt") instanceof Number n
+                ? n.intValue() : null;
     }
 
     /**

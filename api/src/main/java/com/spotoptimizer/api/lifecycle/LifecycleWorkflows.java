@@ -5,6 +5,7 @@ import com.spotoptimizer.workflows.launch.LaunchInstanceWorkflow;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
+import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -192,6 +193,22 @@ public class LifecycleWorkflows {
             try {
                 client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
                         .launchCallMade(call);
+                return true;
+            } catch (WorkflowNotFoundException closed) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * An HTTP agent leased the TERMINATE_INSTANCE command: that counts as its EC2 call, so the termination's
+     * confirmation deadline runs from now. False: the termination is closed.
+     */
+    public Mono<Boolean> reportTerminationCallMade(TerminationCallMade call) {
+        return blocking(() -> {
+            try {
+                client.newWorkflowStub(TerminateInstanceWorkflow.class, WorkflowIds.terminate(call.instanceId()))
+                        .terminationCallMade(call);
                 return true;
             } catch (WorkflowNotFoundException closed) {
                 return false;

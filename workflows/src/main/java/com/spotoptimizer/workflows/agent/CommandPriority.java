@@ -15,6 +15,25 @@ public final class CommandPriority {
     private CommandPriority() {
     }
 
+    /**
+     * The Temporal task-queue priority key (1 runs first … 5 last) of a command priority. The agent's task queue then
+     * hands a critical launch or termination to the agent ahead of a backlog of switches scheduled before it, so the
+     * agent's own pacer (which orders what it holds the same way) sees it at once instead of after the backlog.
+     */
+    public static int taskQueueKey(int priority) {
+        int effective = orCritical(priority);
+        if (effective >= CRITICAL) {
+            return 1;
+        }
+        if (effective >= MANUAL_SWITCH) {
+            return 2;
+        }
+        if (effective >= ML_URGENT_SWITCH) {
+            return 3;
+        }
+        return effective >= ML_NORMAL_SWITCH ? 4 : 5;
+    }
+
     /** Payloads recorded before priorities existed carry 0: they were all critical. */
     public static int orCritical(int priority) {
         return priority <= 0 ? CRITICAL : priority;

@@ -308,7 +308,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         if (input.transport() != Transport.TEMPORAL) {
             return null; // An HTTP agent polls the command queued by recordLaunchRequested.
         }
-        AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline));
+        AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline), input.priority());
         LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input, attempt);
         agentWork = AgentWork.WORKING;
         CancellationScope scope = Workflow.newCancellationScope(() ->

@@ -1,9 +1,11 @@
 package com.spotoptimizer.workflows.system;
 
 import com.spotoptimizer.workflows.agent.AgentActivities;
+import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.common.Priority;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -48,22 +50,27 @@ public final class ActivityStubs {
         return Workflow.newActivityStub(com.spotoptimizer.workflows.move.MoveActivities.class, LIFECYCLE);
     }
 
-    /** {@code remaining}: what is left of the confirmation deadline when the agent gets the work. */
-    public static AgentActivities agent(String taskQueue, Duration remaining) {
-        return agentStub(taskQueue, remaining.isNegative() || remaining.isZero() ? Duration.ofSeconds(1) : remaining);
+    /**
+     * {@code remaining}: what is left of the confirmation deadline when the agent gets the work. {@code priority}: the
+     * command's, carried as the task's Temporal priority on the agent's queue.
+     */
+    public static AgentActivities agent(String taskQueue, Duration remaining, int priority) {
+        return agentStub(taskQueue, remaining.isNegative() || remaining.isZero() ? Duration.ofSeconds(1) : remaining,
+                priority);
     }
 
     /**
      * Bounded by the confirmation timeout as a whole (ScheduleToClose), so an agent that comes back
      * after the launch was given up never starts it.
      */
-    private static AgentActivities agentStub(String taskQueue, Duration confirmationTimeout) {
+    private static AgentActivities agentStub(String taskQueue, Duration confirmationTimeout, int priority) {
         return Workflow.newActivityStub(AgentActivities.class, ActivityOptions.newBuilder()
                 .setTaskQueue(taskQueue)
                 .setScheduleToCloseTimeout(confirmationTimeout)
                 .setStartToCloseTimeout(confirmationTimeout)
                 .setHeartbeatTimeout(AGENT_HEARTBEAT)
                 .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+                .setPriority(Priority.newBuilder().setPriorityKey(CommandPriority.taskQueueKey(priority)).build())
                 .setRetryOptions(RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofSeconds(1))
                         .setMaximumInterval(Duration.ofSeconds(20))

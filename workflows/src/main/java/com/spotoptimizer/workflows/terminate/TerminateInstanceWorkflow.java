@@ -3,7 +3,9 @@ package com.spotoptimizer.workflows.terminate;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
+import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationQueued;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -34,6 +36,20 @@ public interface TerminateInstanceWorkflow {
 
     @UpdateValidatorMethod(updateName = "submitTerminationConfirmation")
     void validateTerminationConfirmation(TerminationConfirmation confirmation);
+
+    /**
+     * The agent made its EC2 call: the confirmation deadline becomes {@code madeAt} + the confirmation timeout. The
+     * first report counts; one from another agent, or for another instance, is ignored.
+     */
+    @SignalMethod
+    void terminationCallMade(TerminationCallMade call);
+
+    /**
+     * The agent waits for EC2's TerminateInstances budget before it calls: until the call is made, the termination's
+     * bounded queue wait ({@code maxQueueWait}) applies instead of the confirmation deadline.
+     */
+    @SignalMethod
+    void terminationQueued(TerminationQueued queued);
 
     /** An HTTP agent reports that EC2 refused the termination (its command result). */
     @SignalMethod

@@ -7,13 +7,16 @@ import static com.spotoptimizer.workflows.system.Deadlines.remaining;
 import com.spotoptimizer.workflows.agent.AgentActivities;
 import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.TerminateCommand;
+import com.spotoptimizer.workflows.lifecycle.CallDeadline;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdicts;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
+import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationQueued;
 import com.spotoptimizer.workflows.system.ActivityStubs;
 import com.spotoptimizer.workflows.system.Transport;
 import io.temporal.failure.ActivityFailure;
@@ -30,6 +33,11 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
 
     private static final Logger log = Workflow.getLogger(TerminateInstanceWorkflowImpl.class);
     static final String TERMINATED = "terminated";
+    /**
+     * Version marker: the confirmation deadline runs from the agent's EC2 call ({@code terminationCallMade}); while
+     * the agent says it is queued ({@code terminationQueued}) the bounded queue wait applies. Before it: from the start.
+     */
+    static final String DEADLINE_FROM_CALL = "termination-deadline-from-ec2-call";
 
     private final LifecycleActivities lifecycle = ActivityStubs.lifecycle();
 
@@ -42,13 +50,26 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
     private boolean settled;
     private final ConfirmationVerdicts verdicts = new ConfirmationVerdicts();
     private final List<TerminationConfirmation> early = new ArrayList<>();
+    /** Whether this run measures the deadline from the agent's call ({@link #DEADLINE_FROM_CALL}). */
+    private boolean paced;
+    /** Before {@link #DEADLINE_FROM_CALL}: the confirmation timeout from the start. */
+    private Instant fixedDeadline;
+    /** The deadline moved by what the agent says (null until the workflow method runs). */
+    private CallDeadline callDeadline;
+    /** Reports signalled before the workflow method ran, applied once it knows the agent and the clock. */
+    private TerminationCallMade earlyCall;
+    private TerminationQueued earlyQueued;
 
     @Override
     public TerminateResult terminate(TerminateInstanceInput input) {
         this.input = input;
         this.check = ConfirmationCheck.forWorkflow(input.instanceId(), input.agentId());
         // The deadline runs from the start, so time spent retrying a recording step counts against it.
-        Instant deadline = now().plus(input.confirmationTimeout());
+        Instant startedAt = now();
+        fixedDeadline = startedAt.plus(input.confirmationTimeout());
+        callDeadline = new CallDeadline(input.confirmationTimeout(), input.queueWaitOrDefault(), startedAt);
+        paced = Workflow.getVersion(DEADLINE_FROM_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
+        applyEarlyReports();
         instance = lifecycle.recordTerminationRequested(input);
         ActivityStubs.upsertState(instance.status());
         if (TERMINATED.equals(instance.status())) {
@@ -56,10 +77,15 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
             return result();
         }
         early.forEach(this::confirmTerminated);
-        CancellationScope agentWork = dispatchToAgent(deadline);
+        CancellationScope agentWork = dispatchToAgent(paced ? callDeadline.agentBound() : fixedDeadline);
 
         while (true) {
-            Workflow.await(remaining(deadline), () -> confirmation != null || failure != null);
+            Instant deadline = deadline();
+            Workflow.await(remaining(deadline), () -> confirmation != null || failure != null
+                    || !deadline().equals(deadline));
+            if (confirmation == null && failure == null && !deadline().equals(deadline)) {
+                continue; // the agent queued or made its call: the deadline moved
+            }
             if (confirmation == null || recordConfirmation()) {
                 break;
             }
@@ -70,12 +96,36 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
             if (agentWork != null) {
                 agentWork.cancel();
             }
-            record(new Outcome(input.instanceId(),
-                    "not confirmed within " + input.confirmationTimeout().toSeconds() + "s"), true);
+            record(new Outcome(input.instanceId(), timeoutReason()), true);
         }
         settled = true; // Confirmations from now on are refused, so no handler waits for a verdict.
         Workflow.await(Workflow::isEveryHandlerFinished);
         return result();
+    }
+
+    private Instant deadline() {
+        return paced ? callDeadline.deadline() : fixedDeadline;
+    }
+
+    private String timeoutReason() {
+        String queuedReason = callDeadline.queuedReason();
+        if (paced && queuedReason != null) {
+            return "never got a TerminateInstances turn within " + input.queueWaitOrDefault().toSeconds() + "s ("
+                    + queuedReason + ")";
+        }
+        return "not confirmed within " + input.confirmationTimeout().toSeconds() + "s";
+    }
+
+    /** Reports signalled before the workflow method ran are checked and applied now that it knows the agent. */
+    private void applyEarlyReports() {
+        if (earlyQueued != null) {
+            terminationQueued(earlyQueued);
+        }
+        if (earlyCall != null) {
+            terminationCallMade(earlyCall);
+        }
+        earlyQueued = null;
+        earlyCall = null;
     }
 
     /** True when recorded (or the termination failed for good); false when the record refused it. */
@@ -111,7 +161,7 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
         if (input.transport() != Transport.TEMPORAL) {
             return null; // An HTTP agent polls the command queued by recordTerminationRequested.
         }
-        AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline));
+        AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline), input.priority());
         TerminateCommand command = new TerminateCommand(
                 Workflow.getInfo().getWorkflowId(),
                 commandId(input),
@@ -132,6 +182,34 @@ public class TerminateInstanceWorkflowImpl implements TerminateInstanceWorkflow 
     /** The command id the lifecycle activity gives the TERMINATE_INSTANCE command of this request. */
     public static String commandId(TerminateInstanceInput input) {
         return "terminate-" + input.instanceId() + "-" + input.requestId();
+    }
+
+    @Override
+    public void terminationCallMade(TerminationCallMade made) {
+        if (made == null || made.madeAt() == null) {
+            return;
+        }
+        if (callDeadline == null) {
+            if (earlyCall == null) {
+                earlyCall = made;
+            }
+        } else if (check.refusal(made.instanceId(), made.agentId()) != null) {
+            log.warn("Termination call report refused instance_id={} agent_id={}", made.instanceId(), made.agentId());
+        } else {
+            callDeadline.callMade(made.madeAt(), now());
+        }
+    }
+
+    @Override
+    public void terminationQueued(TerminationQueued report) {
+        if (report == null || report.reason() == null) {
+            return;
+        }
+        if (callDeadline == null) {
+            earlyQueued = report;
+        } else if (check.refusal(report.instanceId(), report.agentId()) == null) {
+            callDeadline.queued(report.reason());
+        }
     }
 
     @Override

@@ -15,7 +15,9 @@ import com.spotoptimizer.workflows.agent.LaunchAlternative;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
+import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.lifecycle.TerminationQueued;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import com.spotoptimizer.workflows.system.FailureTypes;
 import com.spotoptimizer.workflows.system.Transport;
@@ -51,8 +53,9 @@ public final class RecordWorkflowHistories {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2 || args.length == 2 && !Set.of("moves", "pacing").contains(args[1])) {
-            throw new IllegalArgumentException("usage: RecordWorkflowHistories <histories directory> [moves|pacing]");
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !Set.of("moves", "pacing", "termination-pacing").contains(args[1])) {
+            throw new IllegalArgumentException(
+                    "usage: RecordWorkflowHistories <histories directory> [moves|pacing|termination-pacing]");
         }
         RecordWorkflowHistories recorder = new RecordWorkflowHistories(Path.of(args[0]));
         Files.createDirectories(recorder.directory);
@@ -65,6 +68,11 @@ public final class RecordWorkflowHistories {
             // Only the fixtures of the deadline-from-ec2-call and capacity-fallback versions; the older ones stay.
             recorder.launchQueuedThenCalledThenConfirmed();
             recorder.launchFallsBackToSecondAlternative();
+            System.exit(0);
+        }
+        if (args.length == 2 && args[1].equals("termination-pacing")) {
+            // Only the fixture of the termination-deadline-from-ec2-call version; the older ones stay.
+            recorder.terminationQueuedThenCalledThenConfirmed();
             System.exit(0);
         }
         recorder.launchConfirmedOverHttp();
@@ -175,6 +183,24 @@ public final class RecordWorkflowHistories {
             h.lifecycle.seed(launch, Statuses.RUNNING_PRIMARY, "i-0stuck");
             result(h.startTermination(h.terminateInput(launch, "term-1")));
             save(h, WorkflowIds.terminate(launch.instanceId()), "terminate-timed-out.json");
+        }
+    }
+
+    private void terminationQueuedThenCalledThenConfirmed() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            LaunchInstanceInput launch = h.launchInput(Transport.HTTP, "primary");
+            h.lifecycle.seed(launch, Statuses.RUNNING_PRIMARY, "i-0paced");
+            TerminateInstanceWorkflow termination = h.startTermination(h.terminateInput(launch, "term-1"));
+            termination.awaitRecorded();
+            TerminateInstanceWorkflow stub = h.terminationStub(launch.instanceId());
+            stub.terminationQueued(new TerminationQueued(launch.instanceId(), launch.agentId(),
+                    "waiting for TerminateInstances capacity budget; 100+ ahead at priority ≥ 100", h.now()));
+            h.env.sleep(Duration.ofMinutes(10));
+            stub.terminationCallMade(new TerminationCallMade(launch.instanceId(), launch.agentId(), h.now()));
+            h.env.sleep(Duration.ofMinutes(2));
+            stub.confirmTerminated(new TerminationConfirmation(launch.instanceId(), launch.agentId(), "i-0paced", h.now()));
+            result(termination);
+            save(h, WorkflowIds.terminate(launch.instanceId()), "terminate-queued-then-called.json");
         }
     }
 
