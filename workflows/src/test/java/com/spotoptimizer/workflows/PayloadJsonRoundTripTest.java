@@ -23,6 +23,7 @@ import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
+import com.spotoptimizer.workflows.lifecycle.LaunchRefusal;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -80,6 +81,9 @@ class PayloadJsonRoundTripTest {
                 new LaunchAttempt(INSTANCE, 1, "c5.large", "subnet-0b2", List.of(new LaunchAttempt.SkippedAlternative(
                         "m5.large", "subnet-0a1b", "InsufficientInstanceCapacity: no capacity"))),
                 new LaunchAttempt(INSTANCE, 2, null, null, List.of()),
+                new LaunchAttempt(INSTANCE, 1, "c5.large", null, List.of(), new LaunchCommand("launch-client-1-req-1",
+                        "launch-" + INSTANCE, INSTANCE, "client-1", "req-1", "ef".repeat(32), "c5.large", "primary", spec,
+                        Map.of(), CommandPriority.CRITICAL, 1)),
                 new TerminateInstanceInput(INSTANCE, "client-1", "a1", Transport.HTTP, "spot-agent-a1", "req-1",
                         "m5.large", "term-1", "user requested", REQUESTED, Duration.ofMinutes(3), CommandPriority.CRITICAL),
                 snapshot,
@@ -94,6 +98,8 @@ class PayloadJsonRoundTripTest {
                         Duration.ofMinutes(20)),
                 new TerminationRequest("term-1", "user changed their mind", REQUESTED),
                 new Outcome(INSTANCE, "InsufficientInstanceCapacity: no capacity"),
+                new LaunchRefusal(INSTANCE, "InsufficientInstanceCapacity: no capacity", "InsufficientInstanceCapacity", 1),
+                new LaunchRefusal(INSTANCE, "refused by the agent", null, null),
                 new LaunchCommand("launch-client-1-req-1", "launch-" + INSTANCE, INSTANCE, "client-1", "req-1",
                         "ab".repeat(32), "m5.large", "primary", spec, Map.of("spot-optimizer:instance-id", INSTANCE), CommandPriority.CRITICAL),
                 new LaunchCommand("launch-client-1-req-1", "launch-" + INSTANCE, INSTANCE, "client-1", "req-1",

@@ -24,9 +24,7 @@ public final class Ec2Errors {
     public static final String THROTTLED = "RequestLimitExceeded";
 
     /** Refusals that mean "no capacity for this request now": the workflow may fall back to another type. */
-    private static final Set<String> CAPACITY = Set.of("InsufficientInstanceCapacity", "InsufficientCapacity",
-            "InsufficientHostCapacity", "InsufficientReservedInstanceCapacity", "InsufficientFreeAddressesInSubnet",
-            "Server.InsufficientInstanceCapacity", "Server.SpotInstanceShutdown");
+    private static final Set<String> CAPACITY = FailureTypes.CAPACITY_CODES;
 
     private static final Set<String> UNAUTHORIZED = Set.of("UnauthorizedOperation", "AuthFailure",
             "Blocked", "OptInRequired", "PendingVerification", "SignatureDoesNotMatch", "InvalidClientTokenId");

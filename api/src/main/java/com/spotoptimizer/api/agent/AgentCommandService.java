@@ -14,6 +14,8 @@ import com.spotoptimizer.api.lifecycle.ConfirmationPendingException;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationVerdict;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchRefusal;
+import com.spotoptimizer.workflows.system.FailureTypes;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -194,16 +196,23 @@ public class AgentCommandService {
                 .flatMap(command -> results.record(command, request.success(), request.message())
                         .flatMap(recorded -> !recorded || request.success() || command.instanceId() == null
                                 ? Mono.just(recorded)
-                                : reportRefusal(command, request.message()).thenReturn(recorded)))
+                                : reportRefusal(command, request).thenReturn(recorded)))
                 .defaultIfEmpty(false);
     }
 
-    private Mono<Boolean> reportRefusal(CommandRow command, String message) {
-        Outcome outcome = new Outcome(command.instanceId().toString(),
-                message == null || message.isBlank() ? "refused by the agent" : message);
+    private Mono<Boolean> reportRefusal(CommandRow command, CommandResultRequest result) {
+        String message = result.message();
+        String reason = message == null || message.isBlank() ? "refused by the agent" : message;
+        Outcome outcome = new Outcome(command.instanceId().toString(), reason);
         if (CommandType.LAUNCH_INSTANCE.name().equals(command.commandType())) {
+            String capacity = result.errorCode() != null ? FailureTypes.capacityType(result.errorCode())
+                    : FailureTypes.capacityTypeIn(message);
+            String named = result.errorCode() != null && !reason.contains(result.errorCode())
+                    ? result.errorCode() + ": " + reason : reason;
+            LaunchRefusal refusal = new LaunchRefusal(command.instanceId().toString(), named, capacity,
+                    attemptOf(command));
             return instances.findById(command.instanceId())
-                    .flatMap(row -> workflows.reportLaunchRefused(row.clientId(), row.requestId(), outcome));
+                    .flatMap(row -> workflows.reportLaunchRefused(row.clientId(), row.requestId(), refusal));
         }
         if (CommandType.TERMINATE_INSTANCE.name().equals(command.commandType())) {
             return workflows.reportTerminationRefused(outcome);

@@ -1,7 +1,9 @@
 package com.spotoptimizer.api.lifecycle;
 
 import com.spotoptimizer.db.system.JsonText;
+import com.spotoptimizer.db.instance.InstanceRow;
 import com.spotoptimizer.workflows.agent.ClientTokens;
+import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.workflows.agent.LaunchSpec;
 import com.spotoptimizer.workflows.agent.OwnershipTags;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
@@ -25,6 +27,29 @@ final class CommandMetadata {
         metadata.put("role", input.role());
         metadata.put("client_token", ClientTokens.forLaunch(input.clientId(), input.requestId(), input.instanceType()));
         metadata.put("tags", OwnershipTags.of(input.instanceId(), input.clientId(), input.agentId(), input.requestId(), spec.tags()));
+        if (!input.alternatives().isEmpty()) {
+            metadata.put("attempt", 0); // its alternatives, if EC2 refuses for capacity, come as attempts 1, 2, …
+        }
+        return JsonText.of(metadata);
+    }
+
+    /**
+     * The metadata of an HTTP agent's later launch attempt: the client's launch metadata with the attempt's instance
+     * type, subnet (none: EC2 chooses), its own ClientToken and the attempt's index.
+     */
+    static String launchAttempt(InstanceRow row, LaunchCommand command) {
+        Map<String, Object> metadata = new LinkedHashMap<>(JsonText.toMap(row.metadataJson()));
+        metadata.put("instance_type", command.instanceType());
+        metadata.put("role", command.role());
+        String subnet = command.spec() == null ? null : command.spec().subnetId();
+        if (subnet == null) {
+            metadata.remove("subnet_id");
+        } else {
+            metadata.put("subnet_id", subnet);
+        }
+        metadata.put("client_token", command.clientToken());
+        metadata.put("tags", command.tags());
+        metadata.put("attempt", command.attempt());
         return JsonText.of(metadata);
     }
 

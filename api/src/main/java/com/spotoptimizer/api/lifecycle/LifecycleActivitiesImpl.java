@@ -1,6 +1,8 @@
 package com.spotoptimizer.api.lifecycle;
 
+import com.spotoptimizer.db.instance.AttemptCommand;
 import com.spotoptimizer.db.instance.ConfirmationConflictException;
+import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.db.instance.InstanceTransitions;
 import com.spotoptimizer.db.instance.NoSuchInstanceException;
 import com.spotoptimizer.db.instance.TransitionNotAllowedException;
@@ -99,8 +101,11 @@ public class LifecycleActivitiesImpl implements LifecycleActivities {
                 : new LaunchedWith(attempt.instanceType(), attempt.subnetId());
         List<SkippedAlternative> skipped = attempt.skipped().stream()
                 .map(s -> new SkippedAlternative(s.instanceType(), s.subnetId(), s.reason())).toList();
+        LaunchCommand command = attempt.httpCommand();
+        AttemptCommand queued = command == null ? null
+                : new AttemptCommand(command.priority(), row -> CommandMetadata.launchAttempt(row, command));
         TransitionResult result = block(transitions.launchAttempt(id(attempt.instanceId()), attempt.attempt(), with,
-                skipped));
+                skipped, queued));
         logged(result, "launch attempt " + attempt.attempt());
         return Snapshots.of(result.row());
     }

@@ -7,6 +7,7 @@ import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
+import com.spotoptimizer.workflows.lifecycle.LaunchRefusal;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
@@ -171,12 +172,15 @@ public class LifecycleWorkflows {
         }).timeout(wait.plusSeconds(5), Mono.error(() -> new ConfirmationPendingException(workflowId)));
     }
 
-    /** An HTTP agent's failed LAUNCH_INSTANCE result ends the launch with EC2's reason. */
-    public Mono<Boolean> reportLaunchRefused(String clientId, String launchRequestId, Outcome outcome) {
+    /**
+     * An HTTP agent's failed LAUNCH_INSTANCE result: the launch moves on to its next alternative (a capacity refusal)
+     * or ends with EC2's reason.
+     */
+    public Mono<Boolean> reportLaunchRefused(String clientId, String launchRequestId, LaunchRefusal refusal) {
         return blocking(() -> {
             try {
                 client.newWorkflowStub(LaunchInstanceWorkflow.class, WorkflowIds.launch(clientId, launchRequestId))
-                        .reportLaunchRefused(outcome);
+                        .reportLaunchRefused(refusal);
                 return true;
             } catch (WorkflowNotFoundException closed) {
                 return false;

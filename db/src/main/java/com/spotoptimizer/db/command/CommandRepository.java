@@ -152,6 +152,20 @@ public class CommandRepository {
         return spec.fetch().rowsUpdated();
     }
 
+    /**
+     * Closes the instance's open LAUNCH_INSTANCE commands: the first attempt's and, for an HTTP agent whose launch fell
+     * back to an alternative, the later attempts' ({@code launch-<id>-attempt-<n>}).
+     */
+    public Mono<Long> closeOpenLaunches(UUID instanceId, String status, String message, Instant now) {
+        var spec = db.sql("""
+                UPDATE commands SET status = :status, result_message = :message, completed_at = :now, lease_expires_at = NULL
+                WHERE instance_id = :instance AND command_type = 'LAUNCH_INSTANCE'
+                  AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')""")
+                .bind("instance", instanceId).bind("status", status).bind("now", now);
+        spec = message == null ? spec.bindNull("message", String.class) : spec.bind("message", message);
+        return spec.fetch().rowsUpdated();
+    }
+
     /** Closes every open command of an instance (it ended; nothing is left for an agent to do). */
     public Mono<Long> closeOpenForInstance(UUID instanceId, String status, String message, Instant now) {
         return db.sql("""

@@ -61,6 +61,11 @@ public class InstanceTransitions {
         return "launch-" + instanceId;
     }
 
+    /** The LAUNCH_INSTANCE command of attempt {@code attempt} (> 0) of a launch that fell back to an alternative. */
+    public static String launchAttemptCommandId(UUID instanceId, int attempt) {
+        return launchCommandId(instanceId) + "-attempt-" + attempt;
+    }
+
     public static String terminateCommandId(UUID instanceId, String terminationRequestId) {
         return "terminate-" + instanceId + "-" + terminationRequestId;
     }
@@ -140,6 +145,16 @@ public class InstanceTransitions {
      */
     public Mono<TransitionResult> launchAttempt(UUID instanceId, int attempt, LaunchedWith with,
                                                 List<SkippedAlternative> skipped) {
+        return launchAttempt(instanceId, attempt, with, skipped, null);
+    }
+
+    /**
+     * As {@link #launchAttempt(UUID, int, LaunchedWith, List)}; for an HTTP agent, {@code command} (not null) is the
+     * attempt's own LAUNCH_INSTANCE command: the earlier attempt's is closed and this one queued, in the same
+     * transaction, so the agent is never handed both.
+     */
+    public Mono<TransitionResult> launchAttempt(UUID instanceId, int attempt, LaunchedWith with,
+                                                List<SkippedAlternative> skipped, AttemptCommand command) {
         String withJson = with == null ? null : JsonText.of(with);
         String skippedJson = JsonText.of(skipped);
         return apply(instanceId, row -> {
@@ -155,8 +170,18 @@ public class InstanceTransitions {
             String reason = skipped.isEmpty() ? null : describe(skipped.get(skipped.size() - 1))
                     + (with == null ? "; no alternative left" : "; trying " + with.instanceType()
                     + (with.subnetId() == null ? "" : " in " + with.subnetId()));
-            return new Change(next, reason, noCommand(), attempt == 0 ? NO_EVENT : EventTypes.INSTANCE_LAUNCH_ATTEMPT);
+            return new Change(next, reason, command == null ? noCommand() : queueAttempt(attempt, command),
+                    attempt == 0 ? NO_EVENT : EventTypes.INSTANCE_LAUNCH_ATTEMPT);
         });
+    }
+
+    private Function<InstanceRow, Mono<?>> queueAttempt(int attempt, AttemptCommand command) {
+        return row -> commands.closeOpenLaunches(row.instanceId(), "FAILED", "superseded by attempt " + attempt,
+                        clock.instant())
+                .then(commands.insert(new CommandRow(launchAttemptCommandId(row.instanceId(), attempt), row.agentId(),
+                        row.clientId(), row.instanceId(), CommandType.LAUNCH_INSTANCE.name(),
+                        priorityOr(command.priority(), CommandType.LAUNCH_INSTANCE), row.requestId(),
+                        command.metadata().apply(row), "QUEUED", 0, null, clock.instant())));
     }
 
     private static String describe(SkippedAlternative s) {
@@ -368,7 +393,7 @@ public class InstanceTransitions {
     }
 
     private Function<InstanceRow, Mono<?>> closeLaunchCommand(InstanceRow row, String status, String message) {
-        return updated -> commands.close(launchCommandId(row.instanceId()), status, message, clock.instant());
+        return updated -> commands.closeOpenLaunches(row.instanceId(), status, message, clock.instant());
     }
 
     private Function<InstanceRow, Mono<?>> closeTerminateCommand(InstanceRow row, String status, String message) {

@@ -5,7 +5,7 @@ import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
-import com.spotoptimizer.workflows.lifecycle.Outcome;
+import com.spotoptimizer.workflows.lifecycle.LaunchRefusal;
 import com.spotoptimizer.workflows.lifecycle.TerminationRequest;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
@@ -42,11 +42,13 @@ public interface LaunchInstanceWorkflow {
     void validateLaunchConfirmation(LaunchConfirmation confirmation);
 
     /**
-     * An HTTP agent reports that EC2 refused the launch (its command result). Ignored once the launch
-     * is confirmed: a refusal never undoes an instance that exists.
+     * An HTTP agent reports that EC2 refused the launch attempt (its command result). A capacity refusal of a launch
+     * with alternatives left moves on to the next one (a new command for the agent); any other ends the launch. Ignored
+     * once the launch is confirmed (a refusal never undoes an instance that exists) and when it names an attempt the
+     * launch has already left.
      */
     @SignalMethod
-    void reportLaunchRefused(Outcome outcome);
+    void reportLaunchRefused(LaunchRefusal refusal);
 
     /**
      * The agent made its EC2 call: the confirmation deadline becomes {@code madeAt} + the confirmation timeout.

@@ -15,6 +15,7 @@ import com.spotoptimizer.workflows.lifecycle.LaunchAttempt;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
+import com.spotoptimizer.workflows.lifecycle.LaunchRefusal;
 import com.spotoptimizer.workflows.lifecycle.LifecycleActivities;
 import com.spotoptimizer.workflows.lifecycle.Outcome;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
@@ -44,6 +45,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     static final String DEADLINE_FROM_CALL = "deadline-from-ec2-call";
     /** Version marker: a launch with alternatives tries the next one when EC2 refuses for capacity. */
     static final String CAPACITY_FALLBACK = "capacity-fallback";
+    /** Version marker: an HTTP agent's capacity refusal falls back too (a new command per attempt). */
+    static final String HTTP_CAPACITY_FALLBACK = "http-capacity-fallback";
 
     /** What became of the work handed to a Temporal agent (HTTP agents poll their command instead). */
     private enum AgentWork {
@@ -84,6 +87,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private String recordedQueuedReason;
     /** Capacity fallback: on for a launch with alternatives ({@link #CAPACITY_FALLBACK}). */
     private boolean fallback;
+    /** ... and for an HTTP agent's refusals ({@link #HTTP_CAPACITY_FALLBACK}): each attempt is a command of its own. */
+    private boolean httpFallback;
     /** Index into {@link LaunchInstanceInput#attempts()}: the attempt handed to the agent now. */
     private int attempt;
     /** Attempts EC2 refused for capacity, with its reasons. */
@@ -104,6 +109,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         paced = Workflow.getVersion(DEADLINE_FROM_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
         fallback = !input.alternatives().isEmpty()
                 && Workflow.getVersion(CAPACITY_FALLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
+        httpFallback = fallback && input.transport() == Transport.HTTP
+                && Workflow.getVersion(HTTP_CAPACITY_FALLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
         applyEarlyReports();
         record(() -> lifecycle.recordLaunchRequested(input));
         early.forEach(this::confirmLaunched);
@@ -213,10 +220,13 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     private void recordAttempt() {
         boolean left = attempt < input.attempts().size();
         LaunchAlternative current = left ? input.attempts().get(attempt) : null;
+        // The first attempt's command was queued with the launch; a later one of an HTTP agent needs its own.
+        LaunchCommand httpCommand = httpFallback && left && attempt > 0
+                ? LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input, attempt) : null;
         try {
             instance = lifecycle.recordLaunchAttempt(new LaunchAttempt(input.instanceId(), attempt,
                     current == null ? null : current.instanceType(), current == null ? null : current.subnetId(),
-                    List.copyOf(skipped)));
+                    List.copyOf(skipped), httpCommand));
         } catch (ActivityFailure failure) {
             log.warn("Launch attempt not recorded instance_id={} attempt={} reason={}", input.instanceId(), attempt,
                     ActivityStubs.recordingFailure(failure));
@@ -320,21 +330,27 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                         agentWork = unanswered ? AgentWork.ENDED_UNANSWERED : AgentWork.ENDED;
                     }
                     if (reason != null && confirmation == null) {
-                        if (fallback && ActivityStubs.isCapacityRefusal(failure)
-                                && attempt + 1 < input.attempts().size()) {
-                            fallbackReason = reason;
-                        } else if (fallback) {
-                            boolean capacity = ActivityStubs.isCapacityRefusal(failure);
-                            refusal = capacity ? allRefused(reason) : reason;
-                            everyAttemptRefused = capacity; // recorded by the main loop: no blocking in a callback
-                        } else {
-                            refusal = reason;
-                        }
+                        refused(reason, fallback && ActivityStubs.isCapacityRefusal(failure));
                     }
                     return null;
                 }));
         scope.run();
         return scope;
+    }
+
+    /**
+     * EC2 refused the current attempt: with another alternative left and a capacity refusal, the main loop moves on
+     * to it; otherwise the launch ends refused (naming every attempt when all were refused for capacity).
+     */
+    private void refused(String reason, boolean capacityWithFallback) {
+        if (capacityWithFallback && attempt + 1 < input.attempts().size()) {
+            fallbackReason = reason;
+        } else if (capacityWithFallback) {
+            refusal = allRefused(reason);
+            everyAttemptRefused = true; // recorded by the main loop: no blocking in a signal or callback
+        } else {
+            refusal = reason;
+        }
     }
 
     private void settleRefusedLaunch() {
@@ -416,11 +432,17 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     }
 
     @Override
-    public void reportLaunchRefused(Outcome outcome) {
-        if (confirmation == null && refusal == null && outcome != null && input != null
-                && input.instanceId().equals(outcome.instanceId())) {
-            refusal = outcome.reason();
+    public void reportLaunchRefused(LaunchRefusal report) {
+        if (confirmation != null || refusal != null || fallbackReason != null || report == null || input == null
+                || !input.instanceId().equals(report.instanceId())) {
+            return;
         }
+        if (!report.isFor(attempt)) {
+            log.info("Stale launch refusal ignored instance_id={} attempt={} current_attempt={}", report.instanceId(),
+                    report.attempt(), attempt);
+            return;
+        }
+        refused(report.reason(), httpFallback && report.capacityRefused());
     }
 
     @Override

@@ -1,6 +1,9 @@
 package com.spotoptimizer.workflows.system;
 
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Stable {@code ApplicationFailure} type strings. Agents raise them; workflows match on them and
@@ -34,6 +37,47 @@ public final class FailureTypes {
     public static final List<String> NON_RETRYABLE_EC2 = List.of(
             INSUFFICIENT_CAPACITY, INVALID_PARAMETER, UNAUTHORIZED, IDEMPOTENT_PARAMETER_MISMATCH, INSTANCE_GONE);
 
+    /** EC2 error codes that mean "no capacity for this request now": another type or subnet may launch. */
+    public static final Set<String> CAPACITY_CODES = Set.of("InsufficientInstanceCapacity", "InsufficientCapacity",
+            "InsufficientHostCapacity", "InsufficientReservedInstanceCapacity", "InsufficientFreeAddressesInSubnet",
+            "Server.InsufficientInstanceCapacity", "Server.SpotInstanceShutdown");
+
+    /** An EC2 error code at a word boundary: "InsufficientInstanceCapacity: …", or boto3's "(Unsupported) when …". */
+    private static final Pattern EC2_CODE = Pattern.compile("(?<![A-Za-z.])((?:Server\\.)?[A-Z][A-Za-z]+)(?![A-Za-z])");
+
     private FailureTypes() {
+    }
+
+    /**
+     * The capacity refusal an EC2 error code stands for ({@link #INSUFFICIENT_CAPACITY} or {@link #UNSUPPORTED}),
+     * or null for any other code.
+     */
+    public static String capacityType(String ec2Code) {
+        if (ec2Code == null) {
+            return null;
+        }
+        if (CAPACITY_CODES.contains(ec2Code)) {
+            return INSUFFICIENT_CAPACITY;
+        }
+        return UNSUPPORTED.equals(ec2Code) ? UNSUPPORTED : null;
+    }
+
+    /**
+     * The capacity refusal named in an agent's free-text failure message, or null. The seed's agents report EC2's
+     * error as text: the SDK's "InsufficientInstanceCapacity: We currently do not have…" or boto3's "An error occurred
+     * (InsufficientInstanceCapacity) when calling the RunInstances operation: …".
+     */
+    public static String capacityTypeIn(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher codes = EC2_CODE.matcher(message);
+        while (codes.find()) {
+            String type = capacityType(codes.group(1));
+            if (type != null) {
+                return type;
+            }
+        }
+        return null;
     }
 }

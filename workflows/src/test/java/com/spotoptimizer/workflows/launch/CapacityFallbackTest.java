@@ -3,6 +3,7 @@ package com.spotoptimizer.workflows.launch;
 import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.await;
 import static com.spotoptimizer.workflows.testing.WorkflowTestHarness.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.spotoptimizer.workflows.agent.ClientTokens;
 import com.spotoptimizer.workflows.agent.LaunchAlternative;
@@ -13,6 +14,8 @@ import com.spotoptimizer.workflows.system.Transport;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
+import com.spotoptimizer.workflows.lifecycle.LaunchRefusal;
+import com.spotoptimizer.workflows.testing.InMemoryLifecycle.Command;
 import com.spotoptimizer.workflows.testing.InMemoryLifecycle.Event;
 import com.spotoptimizer.workflows.testing.ScriptedAgent;
 import com.spotoptimizer.workflows.testing.Statuses;
@@ -138,5 +141,84 @@ class CapacityFallbackTest {
         assertThat(result(launch).status()).isEqualTo(Statuses.RUNNING_PRIMARY);
         assertThat(h.lifecycle.row(input.instanceId()).instanceType()).isEqualTo("c5.large");
         assertThat(h.lifecycle.methods(input.instanceId())).contains("recordLaunchCallMade");
+    }
+
+    private LaunchInstanceInput overHttpWithAlternatives(LaunchAlternative... alternatives) {
+        LaunchInstanceInput base = withAlternatives(alternatives);
+        return new LaunchInstanceInput(base.instanceId(), base.clientId(), base.agentId(), Transport.HTTP,
+                base.agentTaskQueue(), base.requestId(), base.requestFingerprint(), base.instanceType(), base.role(),
+                base.spec(), base.metadataJson(), base.requestedAt(), base.confirmationTimeout(),
+                base.lateConfirmationWindow(), base.terminationTimeout(), base.priority(), null, base.alternatives());
+    }
+
+    @Test
+    void httpAgentsCapacityRefusalQueuesTheNextAlternativeAsACommandOfItsOwn() {
+        LaunchInstanceInput input = overHttpWithAlternatives(new LaunchAlternative("c5.large", "subnet-2"));
+        LaunchInstanceWorkflow launch = h.startLaunch(input);
+        launch.awaitRecorded();
+
+        // What the API makes of a failed LAUNCH_INSTANCE result whose message names InsufficientInstanceCapacity.
+        h.launchStub(input).reportLaunchRefused(new LaunchRefusal(input.instanceId(),
+                "An error occurred (InsufficientInstanceCapacity) when calling the RunInstances operation",
+                FailureTypes.INSUFFICIENT_CAPACITY, 0));
+        await("attempt 1 is queued for the agent", () -> h.lifecycle.httpAttemptCommands().size() == 1);
+        LaunchCommand second = h.lifecycle.httpAttemptCommands().get(0);
+        assertThat(second.attempt()).isEqualTo(1);
+        assertThat(second.instanceType()).isEqualTo("c5.large");
+        assertThat(second.spec().subnetId()).isEqualTo("subnet-2");
+        assertThat(second.clientToken())
+                .isEqualTo(ClientTokens.forAttempt(input.clientId(), input.requestId(), 1, "c5.large", "subnet-2"));
+        assertThat(h.lifecycle.commands(input.instanceId())).extracting(Command::commandId, Command::status)
+                .containsExactly(tuple("launch-" + input.instanceId(), "FAILED"),
+                        tuple("launch-" + input.instanceId() + "-attempt-1", "QUEUED"));
+
+        // The first attempt's result, delivered again: it is not the second attempt's.
+        h.launchStub(input).reportLaunchRefused(new LaunchRefusal(input.instanceId(), "InsufficientInstanceCapacity",
+                FailureTypes.INSUFFICIENT_CAPACITY, 0));
+        h.launchStub(input).launchCallMade(new LaunchCallMade(input.instanceId(), input.agentId(), h.now(), 1));
+        h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0second",
+                h.now()));
+
+        assertThat(result(launch).status()).isEqualTo(Statuses.RUNNING_PRIMARY);
+        assertThat(h.lifecycle.row(input.instanceId()).instanceType()).isEqualTo("c5.large");
+        assertThat(h.lifecycle.launchedWith(input.instanceId())).isEqualTo("c5.large/subnet-2");
+        assertThat(h.lifecycle.skipped(input.instanceId())).singleElement()
+                .extracting(SkippedAlternative::instanceType).isEqualTo("m5.large");
+        assertThat(h.lifecycle.commands(input.instanceId())).extracting(Command::status)
+                .containsExactly("FAILED", "COMPLETED");
+    }
+
+    @Test
+    void httpAgentsCapacityRefusalOfTheLastAlternativeEndsLaunchFailedNamingEach() {
+        LaunchInstanceInput input = overHttpWithAlternatives(new LaunchAlternative("c5.large", null));
+        LaunchInstanceWorkflow launch = h.startLaunch(input);
+        launch.awaitRecorded();
+
+        h.launchStub(input).reportLaunchRefused(new LaunchRefusal(input.instanceId(), "InsufficientInstanceCapacity",
+                FailureTypes.INSUFFICIENT_CAPACITY, 0));
+        await("attempt 1 is queued for the agent", () -> h.lifecycle.httpAttemptCommands().size() == 1);
+        h.launchStub(input).reportLaunchRefused(new LaunchRefusal(input.instanceId(), "Unsupported: not in this zone",
+                FailureTypes.UNSUPPORTED, 1));
+
+        LaunchResult result = result(launch);
+        assertThat(result.status()).isEqualTo(Statuses.LAUNCH_FAILED);
+        assertThat(result.reason()).isEqualTo("EC2 refused every alternative: m5.large in subnet-1: "
+                + "InsufficientInstanceCapacity; c5.large: Unsupported: not in this zone");
+        assertThat(h.lifecycle.commands(input.instanceId())).extracting(Command::status).containsOnly("FAILED");
+    }
+
+    @Test
+    void httpAgentsRefusalOtherThanCapacityEndsTheLaunchWithoutFallingBack() {
+        LaunchInstanceInput input = overHttpWithAlternatives(new LaunchAlternative("c5.large", null));
+        LaunchInstanceWorkflow launch = h.startLaunch(input);
+        launch.awaitRecorded();
+
+        h.launchStub(input).reportLaunchRefused(new LaunchRefusal(input.instanceId(),
+                "InvalidAMIID.NotFound: no such image", null, 0));
+
+        LaunchResult result = result(launch);
+        assertThat(result.status()).isEqualTo(Statuses.LAUNCH_FAILED);
+        assertThat(result.reason()).isEqualTo("InvalidAMIID.NotFound: no such image");
+        assertThat(h.lifecycle.httpAttemptCommands()).isEmpty();
     }
 }

@@ -56,6 +56,8 @@ public final class InMemoryLifecycle implements LifecycleActivities {
 
     // ---- LifecycleActivities ------------------------------------------------------------------
 
+    private final List<com.spotoptimizer.workflows.agent.LaunchCommand> httpAttemptCommands = new ArrayList<>();
+
     @Override
     public InstanceSnapshot recordLaunchRequested(LaunchInstanceInput input) {
         passGate("recordLaunchRequested");
@@ -83,7 +85,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
             if (row.status.equals(Statuses.LAUNCHING)) {
                 row.attachLaunch(confirmation);
                 move(row, "replica".equals(row.role) ? Statuses.RUNNING_REPLICA : Statuses.RUNNING_PRIMARY, null);
-                closeCommand(launchCommandId(row.instanceId), "COMPLETED");
+                closeLaunchCommands(row, "COMPLETED");
                 return changed("recordLaunchConfirmed", row, null);
             }
             boolean awaitingId = row.ec2InstanceId == null && Set.of(Statuses.TERMINATING,
@@ -91,7 +93,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
             if (awaitingId) {
                 row.attachLaunch(confirmation);
                 row.version++;
-                closeCommand(launchCommandId(row.instanceId), "COMPLETED");
+                closeLaunchCommands(row, "COMPLETED");
                 return changed("recordLaunchConfirmed", row, "launch confirmed late as " + confirmation.ec2InstanceId());
             }
             return unchanged("recordLaunchConfirmed", row);
@@ -155,6 +157,12 @@ public final class InMemoryLifecycle implements LifecycleActivities {
             }
             row.skipped = List.copyOf(attempt.skipped());
             row.version++;
+            if (attempt.httpCommand() != null) {
+                closeLaunchCommands(row, "FAILED");
+                String id = launchCommandId(row.instanceId) + "-attempt-" + attempt.attempt();
+                commands.put(id, new Command(id, "LAUNCH_INSTANCE", row.instanceId, row.requestId, "QUEUED"));
+                httpAttemptCommands.add(attempt.httpCommand());
+            }
             if (attempt.attempt() > 0) {
                 events.add(new Event("INSTANCE_LAUNCH_ATTEMPT", row.instanceId, row.status,
                         attempt.skipped().get(attempt.skipped().size() - 1).reason(), row.version));
@@ -371,7 +379,7 @@ public final class InMemoryLifecycle implements LifecycleActivities {
                 return unchanged(method, row);
             }
             move(row, target, outcome.reason());
-            closeCommand(launchCommandId(row.instanceId), commandStatus);
+            closeLaunchCommands(row, commandStatus);
             return changed(method, row, outcome.reason());
         }
     }
@@ -403,6 +411,18 @@ public final class InMemoryLifecycle implements LifecycleActivities {
         String id = terminateCommandId(row);
         commands.putIfAbsent(id, new Command(id, "TERMINATE_INSTANCE", row.instanceId, row.terminationRequestId,
                 input.transport() == Transport.TEMPORAL ? "DISPATCHED" : "QUEUED"));
+    }
+
+    /** Every open LAUNCH_INSTANCE command of the row: the first attempt's and an HTTP agent's later ones. */
+    private void closeLaunchCommands(Row row, String status) {
+        commands.replaceAll((id, c) -> c.instanceId().equals(row.instanceId) && c.type().equals("LAUNCH_INSTANCE")
+                && (c.status().equals("QUEUED") || c.status().equals("DISPATCHED"))
+                ? new Command(id, c.type(), c.instanceId(), c.requestId(), status) : c);
+    }
+
+    /** The commands queued for an HTTP agent's later launch attempts, in order. */
+    public synchronized List<com.spotoptimizer.workflows.agent.LaunchCommand> httpAttemptCommands() {
+        return List.copyOf(httpAttemptCommands);
     }
 
     private void closeCommand(String commandId, String status) {
