@@ -33,11 +33,18 @@ public class CommandRepository {
 
     /** Inserts unless a command of that type and request already exists for the agent; true if inserted. */
     public Mono<Boolean> insert(CommandRow c) {
+        return insert(c, 0);
+    }
+
+    /** A launch attempt's command: several share the launch's request id, told apart by {@code attempt}. */
+    public Mono<Boolean> insert(CommandRow c, int attempt) {
         var spec = db.sql("""
                 INSERT INTO commands (command_id, agent_id, client_id, instance_id, command_type, priority, request_id,
-                                      metadata, status, created_at)
-                VALUES (:id, :agent, :client, :instance, :type, :priority, :request, CAST(:metadata AS jsonb), :status, :created)
+                                      metadata, status, created_at, attempt)
+                VALUES (:id, :agent, :client, :instance, :type, :priority, :request, CAST(:metadata AS jsonb), :status,
+                        :created, :attempt)
                 ON CONFLICT DO NOTHING""")
+                .bind("attempt", attempt)
                 .bind("id", c.commandId()).bind("agent", c.agentId()).bind("client", c.clientId())
                 .bind("type", c.commandType()).bind("priority", c.priority()).bind("request", c.requestId())
                 .bind("metadata", c.metadataJson() == null ? "{}" : c.metadataJson())

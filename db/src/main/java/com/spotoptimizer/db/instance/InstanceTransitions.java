@@ -181,7 +181,7 @@ public class InstanceTransitions {
                 .then(commands.insert(new CommandRow(launchAttemptCommandId(row.instanceId(), attempt), row.agentId(),
                         row.clientId(), row.instanceId(), CommandType.LAUNCH_INSTANCE.name(),
                         priorityOr(command.priority(), CommandType.LAUNCH_INSTANCE), row.requestId(),
-                        command.metadata().apply(row), "QUEUED", 0, null, clock.instant())));
+                        command.metadata().apply(row), "QUEUED", 0, null, clock.instant()), attempt));
     }
 
     private static String describe(SkippedAlternative s) {
