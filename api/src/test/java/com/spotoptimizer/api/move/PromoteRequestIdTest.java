@@ -155,9 +155,10 @@ class PromoteRequestIdTest extends ApiTestBase {
     /** A running instance; a replica names the primary it stands in for, so tests sharing an agent don't mix. */
     private String running(HttpAgent agent, String requestId, String replicaOf, String ec2) {
         Map<String, Object> metadata = replicaOf == null ? Map.of() : Map.of("replica_of", replicaOf);
-        String id = (String) accepted(post(ACME_TOKEN, "/api/client/instances/launch", Map.of("agent_id", agent.agentId(),
-                "instance_type", "m5.large", "request_id", requestId, "role", replicaOf == null ? "primary" : "replica",
-                "metadata", metadata)).exchange()).get("instance_id");
+        Map<String, Object> launch = Map.of("agent_id", agent.agentId(), "instance_type", "m5.large",
+                "request_id", requestId, "role", replicaOf == null ? "primary" : "replica", "metadata", metadata);
+        String id = (String) accepted(post(ACME_TOKEN, "/api/client/instances/launch", launch).exchange())
+                .get("instance_id");
         agent.poll();
         agent.confirmLaunched(id, ec2).expectStatus().isOk();
         awaitStatus(id, replicaOf == null ? "running_primary" : "running_replica");
