@@ -127,11 +127,11 @@ class OrphanTerminatorTest {
 
     @Test
     void orphansWhoseTurnNeverComesExpireAndTheNextSweepQueuesThemAgain() throws Exception {
-        paced(new Bucket(100, 0.001), Duration.ofMillis(300));
+        paced(new Bucket(100, 0.001), Duration.ofSeconds(1));
         pacer.charge(Ec2Action.TERMINATE_INSTANCES, 100);
         List<TaggedInstance> due = orphans(2);
 
-        assertThat(terminator.terminate(due, Set.of()).get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(terminator.terminate(due, Set.of()).get(10, TimeUnit.SECONDS)).isEmpty();
         assertThat(terminator.queued()).isEmpty();
 
         terminator.terminate(due, Set.of());
