@@ -109,7 +109,7 @@ public final class AgentRuntime implements AutoCloseable {
                         properties.ec2().consistencyWindow(), ownTerminations, pacer));
         this.sweeper = new OrphanSweeper(properties.agentId(), ec2, queries, client,
                 properties.controlPlaneTaskQueue(), properties.orphanSweep().gracePeriod(), metrics, builder.clock,
-                watcher::inflightInstanceIds, ownTerminations);
+                watcher::inflightInstanceIds, ownTerminations, pacer);
         AtomicInteger scheduleThreads = new AtomicInteger();
         this.schedule = Executors.newScheduledThreadPool(SCHEDULE_THREADS, r -> {
             Thread t = new Thread(r, "agent-schedule-" + scheduleThreads.incrementAndGet());
@@ -219,9 +219,14 @@ public final class AgentRuntime implements AutoCloseable {
         return Optional.ofNullable(endedInstances);
     }
 
+    /** Returns once the sweep has queued its terminations: a paced one's turn is not waited for on this schedule. */
     private void sweepSafely() {
         try {
-            sweeper.sweepOnce();
+            sweeper.sweep().whenComplete((report, e) -> {
+                if (e != null) {
+                    log.warn("Orphan sweep failed agent_id={} error={}", properties.agentId(), e.toString());
+                }
+            });
         } catch (RuntimeException e) {
             log.warn("Orphan sweep failed agent_id={} error={}", properties.agentId(), e.toString());
         }

@@ -7,6 +7,7 @@ import com.spotoptimizer.workflows.move.FailoverInput;
 import com.spotoptimizer.workflows.move.MoveCommand;
 import com.spotoptimizer.workflows.move.MoveResult;
 import com.spotoptimizer.workflows.move.PromoteInstanceInput;
+import com.spotoptimizer.workflows.move.RequestedPromotion;
 import com.spotoptimizer.workflows.move.SwitchInstanceInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +124,7 @@ class PayloadJsonRoundTripTest {
                 new PromoteInstanceInput("client-1", "p-1", INSTANCE, null, DemoteTo.REPLICA, null),
                 new PromoteInstanceInput("client-1", "p-2", INSTANCE, "7a1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
                         DemoteTo.TERMINATED, terminate()),
+                new RequestedPromotion(INSTANCE, DemoteTo.TERMINATED),
                 new SwitchInstanceInput(moveCommand(null), INSTANCE, launch(spec), terminate(), Duration.ofSeconds(330)),
                 new FailoverInput("client-1", INSTANCE, "1741064767", CONFIRMED, null, null, launch(spec), terminate()),
                 new FailoverInput("client-1", INSTANCE, "1741064767", CONFIRMED, "7a1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",

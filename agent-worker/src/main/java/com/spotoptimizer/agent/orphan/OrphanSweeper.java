@@ -1,9 +1,9 @@
 package com.spotoptimizer.agent.orphan;
 
-import com.spotoptimizer.agent.ec2.Ec2Errors;
 import com.spotoptimizer.agent.ec2.InstanceQueries;
 import com.spotoptimizer.agent.ec2.OwnTerminations;
 import com.spotoptimizer.agent.ec2.Ownership;
+import com.spotoptimizer.agent.pacing.Ec2Pacer;
 import com.spotoptimizer.agent.system.Ec2Metrics;
 import com.spotoptimizer.workflows.agent.OwnershipTags;
 import com.spotoptimizer.workflows.orphan.OrphanCheckWorkflow;
@@ -18,10 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * the grace period. Another agent's instance, or one with no agent id, is never a candidate: several
  * agents may share one AWS account, and each sweeps only what it launched. The agent has no database, so it asks the control plane through {@code OrphanCheckWorkflow} on
  * the control-plane task queue. Instances this agent is watching right now are its own work in flight and
- * are not asked about. The count found by the last sweep is the {@code spot_orphan_instances} gauge.
+ * are not asked about. The count found by the last sweep is the {@code spot_orphan_instances} gauge. Due orphans are
+ * terminated by {@link OrphanTerminator}: through the agent's EC2 pacer when pacing is on ({@code pacer} not null),
+ * at a priority below every command's.
  */
 public final class OrphanSweeper {
 
@@ -41,12 +43,14 @@ public final class OrphanSweeper {
     static final int CHECK_BATCH = 1000;
     private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(2);
 
-    /** What one sweep found and did. */
+    /**
+     * What one sweep found and did. {@code terminated}: its due orphans that were terminated, by its own calls or, with
+     * pacing, by a batch an earlier sweep had queued; a due orphan whose turn never came is not in it.
+     */
     public record Report(int candidates, List<TaggedInstance> orphans, List<String> terminated) {
     }
 
     private final String agentId;
-    private final Ec2Client ec2;
     private final InstanceQueries queries;
     private final WorkflowClient client;
     private final String controlPlaneTaskQueue;
@@ -54,13 +58,12 @@ public final class OrphanSweeper {
     private final Ec2Metrics metrics;
     private final Clock clock;
     private final Supplier<Set<String>> inFlight;
-    private final OwnTerminations own;
+    private final OrphanTerminator terminator;
 
     public OrphanSweeper(String agentId, Ec2Client ec2, InstanceQueries queries, WorkflowClient client,
                          String controlPlaneTaskQueue, Duration gracePeriod, Ec2Metrics metrics, Clock clock,
-                         Supplier<Set<String>> inFlight, OwnTerminations own) {
+                         Supplier<Set<String>> inFlight, OwnTerminations own, Ec2Pacer pacer) {
         this.agentId = agentId;
-        this.ec2 = ec2;
         this.queries = queries;
         this.client = client;
         this.controlPlaneTaskQueue = controlPlaneTaskQueue;
@@ -68,10 +71,16 @@ public final class OrphanSweeper {
         this.metrics = metrics;
         this.clock = clock;
         this.inFlight = inFlight;
-        this.own = own;
+        this.terminator = new OrphanTerminator(agentId, ec2, pacer, metrics, own);
     }
 
-    public Report sweepOnce() {
+    /**
+     * Sweeps once. The future completes with the report once every due orphan's termination was answered: on return
+     * without pacing; when their TerminateInstances turns came with it (see {@link OrphanTerminator}). No thread waits
+     * for those turns, and an orphan an earlier sweep queued is awaited, not queued again.
+     */
+    public CompletableFuture<Report> sweep() {
+        Set<String> queuedBeforeScan = terminator.queued();
         Set<String> watched = inFlight.get();
         Map<String, Instant> launchTimes = new HashMap<>();
         List<TaggedInstance> candidates = new ArrayList<>();
@@ -96,10 +105,18 @@ public final class OrphanSweeper {
                     return launched != null && !launched.isAfter(cutoff);
                 })
                 .toList();
-        List<String> terminated = terminate(due);
-        log.info("Orphan sweep done agent_id={} candidates={} orphans={} terminated={}", agentId, candidates.size(),
-                orphans.size(), terminated.size());
-        return new Report(candidates.size(), List.copyOf(orphans), terminated);
+        int found = candidates.size();
+        List<TaggedInstance> seen = List.copyOf(orphans);
+        return terminator.terminate(due, queuedBeforeScan).thenApply(terminated -> {
+            log.info("Orphan sweep done agent_id={} candidates={} orphans={} due={} terminated={}", agentId, found,
+                    seen.size(), due.size(), terminated.size());
+            return new Report(found, seen, terminated);
+        });
+    }
+
+    /** {@link #sweep()}, waiting for its report: for callers on demand and tests (the schedule never waits). */
+    public Report sweepOnce() {
+        return sweep().join();
     }
 
     private List<TaggedInstance> check(List<TaggedInstance> batch, int batchNumber) {
@@ -110,41 +127,6 @@ public final class OrphanSweeper {
                 .build());
         List<TaggedInstance> orphans = check.check(agentId, List.copyOf(batch));
         return orphans == null ? List.of() : orphans;
-    }
-
-    private List<String> terminate(List<TaggedInstance> due) {
-        if (due.isEmpty()) {
-            return List.of();
-        }
-        List<String> ids = due.stream().map(TaggedInstance::ec2InstanceId).toList();
-        List<String> terminated = new ArrayList<>();
-        own.record(ids);
-        try {
-            ec2.terminateInstances(r -> r.instanceIds(ids));
-            terminated.addAll(ids);
-        } catch (SdkException e) {
-            if (!Ec2Errors.isNotFound(e)) {
-                throw e;
-            }
-            // One id vanished since the scan and EC2 refuses the whole batch: go one by one.
-            for (String id : ids) {
-                try {
-                    ec2.terminateInstances(r -> r.instanceIds(id));
-                    terminated.add(id);
-                } catch (SdkException one) {
-                    log.warn("Orphan not terminated ec2_instance_id={} code={}", id, Ec2Errors.code(one));
-                }
-            }
-        }
-        for (TaggedInstance orphan : due) {
-            if (terminated.contains(orphan.ec2InstanceId())) {
-                log.warn("Orphan terminated instance_id={} ec2_instance_id={} client_id={} request_id={} state={}",
-                        orphan.instanceId(), orphan.ec2InstanceId(), orphan.clientId(), orphan.requestId(),
-                        orphan.state());
-            }
-        }
-        metrics.orphansTerminated(terminated.size());
-        return terminated;
     }
 
     private static TaggedInstance tagged(Instance instance) {

@@ -6,6 +6,7 @@ import com.spotoptimizer.workflows.move.FailoverInput;
 import com.spotoptimizer.workflows.move.InterruptionFailoverWorkflow;
 import com.spotoptimizer.workflows.move.PromoteInstanceInput;
 import com.spotoptimizer.workflows.move.PromoteInstanceWorkflow;
+import com.spotoptimizer.workflows.move.RequestedPromotion;
 import com.spotoptimizer.workflows.move.SwitchInstanceInput;
 import com.spotoptimizer.workflows.move.SwitchInstanceWorkflow;
 import com.spotoptimizer.workflows.system.SearchAttributes;
@@ -48,6 +49,20 @@ public class MoveWorkflows {
                 WorkflowClient.start(starter::promote, input);
                 return client.newWorkflowStub(PromoteInstanceWorkflow.class, workflowId).awaitRecorded();
             } catch (WorkflowExecutionAlreadyStarted | WorkflowNotFoundException closed) {
+                return null;
+            }
+        });
+    }
+
+    /**
+     * What the promotion with this id was asked to do; empty when there is none (never started, or past the
+     * namespace's retention). A closed one is answered too: Temporal replays it on a worker.
+     */
+    public Mono<RequestedPromotion> requestedPromotion(String workflowId) {
+        return blocking(() -> {
+            try {
+                return client.newWorkflowStub(PromoteInstanceWorkflow.class, workflowId).getRequestedPromotion();
+            } catch (WorkflowNotFoundException none) {
                 return null;
             }
         });

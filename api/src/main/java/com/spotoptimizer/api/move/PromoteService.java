@@ -10,7 +10,9 @@ import com.spotoptimizer.db.instance.InstanceStatus;
 import com.spotoptimizer.workflows.agent.CommandPriority;
 import com.spotoptimizer.workflows.move.DemoteTo;
 import com.spotoptimizer.workflows.move.PromoteInstanceInput;
+import com.spotoptimizer.workflows.move.RequestedPromotion;
 import com.spotoptimizer.workflows.system.WorkflowIds;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -18,8 +20,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Promotes a running replica through a {@code PromoteInstanceWorkflow}; answers once the replica is
- * {@code promoting}. The same request id again joins the same promotion; anything but a running replica is a 409
- * and changes nothing.
+ * {@code promoting}. The same request id with the same body (instance, {@code demote_primary_to}) joins the same
+ * promotion, running or finished; with another body it is a 409 {@code request-id-reused}, as a launch's is.
+ * Anything but a running replica is a 409 too. Neither 409 changes anything.
  */
 @Service
 public class PromoteService {
@@ -41,15 +44,25 @@ public class PromoteService {
         PromoteRequest body = request != null ? request : PromoteRequest.empty();
         String requestId = body.requestId() != null ? body.requestId() : "promote-" + UUID.randomUUID();
         DemoteTo demoteTo = "terminated".equals(body.demotePrimaryTo()) ? DemoteTo.TERMINATED : DemoteTo.REPLICA;
+        String workflowId = WorkflowIds.promote(caller.clientId(), requestId);
         return instances.findForClient(caller.clientId(), anyId)
                 .switchIfEmpty(Mono.error(() -> Problems.notFound("instance " + anyId)))
-                .flatMap(replica -> workflows.isRunning(WorkflowIds.promote(caller.clientId(), requestId))
-                        .flatMap(repeat -> repeat || replica.status() != InstanceStatus.RUNNING_REPLICA
-                                ? repeatOrRefuse(caller, replica, requestId)
-                                : start(replica, requestId, demoteTo)));
+                .flatMap(replica -> {
+                    // The instance is named by its stable id, so the same replica by its EC2 id is the same body.
+                    RequestedPromotion asked = new RequestedPromotion(replica.instanceId().toString(), demoteTo);
+                    // Running first, then what it was asked: a promotion that starts in between is seen by the
+                    // second look (or joined by the start and checked there), never taken for this request's.
+                    return workflows.isRunning(workflowId)
+                            .flatMap(repeat -> sameRequestOrConflict(workflowId, requestId, asked).thenReturn(repeat))
+                            .flatMap(repeat -> repeat || replica.status() != InstanceStatus.RUNNING_REPLICA
+                                    ? repeatOrRefuse(caller, replica, requestId)
+                                    : start(replica, requestId, demoteTo, asked));
+                });
     }
 
-    private Mono<InstanceView> start(InstanceRow replica, String requestId, DemoteTo demoteTo) {
+    private Mono<InstanceView> start(InstanceRow replica, String requestId, DemoteTo demoteTo,
+                                     RequestedPromotion asked) {
+        String workflowId = WorkflowIds.promote(replica.clientId(), requestId);
         return instances.findPrimaryFor(replica.instanceId()).map(Optional::of).defaultIfEmpty(Optional.empty())
                 .flatMap(primary -> oldPrimaryTermination(primary.orElse(null), requestId, demoteTo)
                         .map(Optional::of).defaultIfEmpty(Optional.empty())
@@ -57,16 +70,29 @@ public class PromoteService {
                                 replica.instanceId().toString(),
                                 primary.map(p -> p.instanceId().toString()).orElse(null), demoteTo,
                                 termination.orElse(null)))))
+                .map(Optional::of).defaultIfEmpty(Optional.empty())
+                // A concurrent request with the same id and another body may have started first, and the start
+                // then joined its workflow: what it recorded is not ours to answer.
+                .flatMap(recorded -> sameRequestOrConflict(workflowId, requestId, asked).thenReturn(recorded))
                 .flatMap(recorded -> {
-                    String status = recorded.status();
-                    if (!InstanceStatus.PROMOTING.value().equals(status)
+                    String status = recorded.map(r -> r.status()).orElse(null);
+                    if (status != null && !InstanceStatus.PROMOTING.value().equals(status)
                             && !InstanceStatus.RUNNING_PRIMARY.value().equals(status)) {
                         return Mono.error(notPromotable(replica.instanceId(), status));
                     }
                     return instances.findById(replica.instanceId());
                 })
-                .switchIfEmpty(Mono.defer(() -> instances.findById(replica.instanceId())))
                 .map(InstanceView::of);
+    }
+
+    /**
+     * Empty when no promotion has this request id or the one that has it was asked for the same; a 409 when it
+     * was asked for another instance or another {@code demote_primary_to} (nothing is started or written).
+     */
+    private Mono<Void> sameRequestOrConflict(String workflowId, String requestId, RequestedPromotion asked) {
+        return workflows.requestedPromotion(workflowId)
+                .filter(recorded -> !recorded.equals(asked))
+                .flatMap(recorded -> Mono.<Void>error(requestIdReused(requestId, recorded)));
     }
 
     private Mono<com.spotoptimizer.workflows.terminate.TerminateInstanceInput> oldPrimaryTermination(
@@ -92,6 +118,14 @@ public class PromoteService {
             });
         }
         return Mono.error(notPromotable(row.instanceId(), row.status().value()));
+    }
+
+    private static RuntimeException requestIdReused(String requestId, RequestedPromotion recorded) {
+        return Problems.conflict("request-id-reused", "Request id reused",
+                        "request_id " + requestId + " was already used to promote another instance or with another "
+                                + "demote_primary_to")
+                .with("recorded_instance_id", recorded.replicaId())
+                .with("recorded_demote_primary_to", recorded.demoteTo().name().toLowerCase(Locale.ROOT));
     }
 
     private static RuntimeException notPromotable(UUID instanceId, String status) {

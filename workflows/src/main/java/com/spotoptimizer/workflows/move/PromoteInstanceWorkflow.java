@@ -22,4 +22,11 @@ public interface PromoteInstanceWorkflow {
 
     @QueryMethod
     MovePhase getPhase();
+
+    /**
+     * What this promotion was asked to do, taken from its input. Answers on a running and on a closed workflow
+     * (Temporal replays a closed one to answer), so it works for promotions started before the query existed.
+     */
+    @QueryMethod
+    RequestedPromotion getRequestedPromotion();
 }

@@ -16,9 +16,12 @@ public class PromoteInstanceWorkflowImpl implements PromoteInstanceWorkflow {
 
     private MovePhase phase = MovePhase.PROMOTING;
     private InstanceSnapshot recorded;
+    private RequestedPromotion requested;
 
     @Override
     public MoveResult promote(PromoteInstanceInput input) {
+        // Before anything blocks, so the query answers from the first workflow task on; no command, replay-safe.
+        requested = RequestedPromotion.of(input);
         String why = "promoted on request " + input.requestId();
         Promotion.Promoted promoted = promotion.promote(input.replicaId(), why, row -> recorded = row);
         if (recorded == null) {
@@ -70,5 +73,10 @@ public class PromoteInstanceWorkflowImpl implements PromoteInstanceWorkflow {
     @Override
     public MovePhase getPhase() {
         return phase;
+    }
+
+    @Override
+    public RequestedPromotion getRequestedPromotion() {
+        return requested;
     }
 }

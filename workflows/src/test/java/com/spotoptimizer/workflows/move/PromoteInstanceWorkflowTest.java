@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.system.Transport;
+import com.spotoptimizer.workflows.system.WorkflowIds;
 import com.spotoptimizer.workflows.testing.InMemoryLifecycle.Event;
 import com.spotoptimizer.workflows.testing.MoveFixtures;
 import com.spotoptimizer.workflows.testing.Statuses;
@@ -96,5 +97,23 @@ class PromoteInstanceWorkflowTest {
         assertThat(result.reason()).startsWith("replica ended during promotion");
         assertThat(h.lifecycle.row(primary.instanceId()).status()).isEqualTo(Statuses.RUNNING_PRIMARY);
         assertThat(h.agent.terminateCommands()).isEmpty();
+    }
+
+    @Test
+    void theRequestedPromotionIsAnsweredWhileRunningAndAfterTheWorkflowClosed() {
+        LaunchInstanceInput primary = f.runningPrimary(Transport.TEMPORAL);
+        LaunchInstanceInput replica = f.runningReplicaOf(primary);
+        h.lifecycle.hold("recordPromoted");
+        PromoteInstanceWorkflow workflow = f.startPromote(f.promoteInput(replica, primary, DemoteTo.TERMINATED, "p-1"));
+        RequestedPromotion expected = new RequestedPromotion(replica.instanceId(), DemoteTo.TERMINATED);
+
+        await("promotion in flight", () -> h.lifecycle.isHeld("recordPromoted"));
+        assertThat(workflow.getRequestedPromotion()).isEqualTo(expected);
+        h.lifecycle.release("recordPromoted");
+        assertThat(result(workflow).succeeded()).isTrue();
+
+        PromoteInstanceWorkflow closed = h.client.newWorkflowStub(PromoteInstanceWorkflow.class,
+                WorkflowIds.promote(replica.clientId(), "p-1"));
+        assertThat(closed.getRequestedPromotion()).as("a closed promotion answers by replay").isEqualTo(expected);
     }
 }
