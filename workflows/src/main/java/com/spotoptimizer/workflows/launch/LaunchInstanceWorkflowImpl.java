@@ -4,7 +4,6 @@ import static com.spotoptimizer.workflows.system.Deadlines.now;
 import static com.spotoptimizer.workflows.system.Deadlines.remaining;
 
 import com.spotoptimizer.workflows.agent.AgentActivities;
-import com.spotoptimizer.workflows.agent.LaunchAlternative;
 import com.spotoptimizer.workflows.agent.LaunchCommand;
 import com.spotoptimizer.workflows.lifecycle.CallDeadline;
 import com.spotoptimizer.workflows.lifecycle.ConfirmationCheck;
@@ -85,18 +84,9 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     /** What the row shows of the current attempt: whether the call is recorded, and the queue reason recorded. */
     private boolean callRecorded;
     private String recordedQueuedReason;
-    /** Capacity fallback: on for a launch with alternatives ({@link #CAPACITY_FALLBACK}). */
-    private boolean fallback;
-    /** ... and for an HTTP agent's refusals ({@link #HTTP_CAPACITY_FALLBACK}): each attempt is a command of its own. */
-    private boolean httpFallback;
-    /** Index into {@link LaunchInstanceInput#attempts()}: the attempt handed to the agent now. */
-    private int attempt;
-    /** Attempts EC2 refused for capacity, with its reasons. */
-    private final List<LaunchAttempt.SkippedAlternative> skipped = new ArrayList<>();
-    /** EC2 refused the current attempt for capacity and another is left: the reason, until the next one starts. */
-    private String fallbackReason;
+    /** The launch's own type and subnet, then its alternatives (null until the workflow method runs). */
+    private LaunchAttempts attempts;
     private CancellationScope agentScope;
-    private boolean everyAttemptRefused;
 
     @Override
     public LaunchResult launch(LaunchInstanceInput input) {
@@ -105,12 +95,15 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         // The deadline runs from the start, so time spent retrying a recording step counts against it.
         Instant startedAt = now();
         fixedDeadline = startedAt.plus(input.confirmationTimeout());
-        attemptDeadline = new CallDeadline(input.confirmationTimeout(), input.queueWaitOrDefault(), startedAt);
         paced = Workflow.getVersion(DEADLINE_FROM_CALL, Workflow.DEFAULT_VERSION, 1) == 1;
-        fallback = !input.alternatives().isEmpty()
+        boolean fallback = !input.alternatives().isEmpty()
                 && Workflow.getVersion(CAPACITY_FALLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
-        httpFallback = fallback && input.transport() == Transport.HTTP
+        // An HTTP agent's capacity refusal falls back too, each later attempt a command of its own.
+        boolean httpCommands = fallback && input.transport() == Transport.HTTP
                 && Workflow.getVersion(HTTP_CAPACITY_FALLBACK, Workflow.DEFAULT_VERSION, 1) == 1;
+        attempts = new LaunchAttempts(input, fallback, httpCommands);
+        // Set after the attempts: a report handler that finds the deadline set reads the current attempt.
+        attemptDeadline = new CallDeadline(input.confirmationTimeout(), input.queueWaitOrDefault(), startedAt);
         applyEarlyReports();
         record(() -> lifecycle.recordLaunchRequested(input));
         early.forEach(this::confirmLaunched);
@@ -163,8 +156,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             phase = LaunchPhase.AWAITING_CONFIRMATION;
             Instant deadline = deadline();
             Workflow.await(remaining(deadline), () -> confirmation != null || refusal != null
-                    || (paced && (progressToRecord() || !deadline().equals(deadline))) || fallbackReason != null);
-            if (fallbackReason != null && confirmation == null && refusal == null && terminationRequest == null) {
+                    || (paced && (progressToRecord() || !deadline().equals(deadline))) || attempts.nextDue());
+            if (attempts.nextDue() && confirmation == null && refusal == null && terminationRequest == null) {
                 nextAttempt();
                 continue;
             }
@@ -203,12 +196,9 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
 
     /** EC2 refused the attempt for capacity: the row says so, and the next alternative goes to the agent. */
     private void nextAttempt() {
-        LaunchAlternative refused = input.attempts().get(attempt);
-        skipped.add(new LaunchAttempt.SkippedAlternative(refused.instanceType(), refused.subnetId(), fallbackReason));
+        LaunchAttempt.SkippedAlternative refused = attempts.advance();
         log.info("Launch attempt refused for capacity, trying the next instance_id={} attempt={} instance_type={} reason={}",
-                input.instanceId(), attempt, refused.instanceType(), fallbackReason);
-        fallbackReason = null;
-        attempt++;
+                input.instanceId(), attempts.index() - 1, refused.instanceType(), refused.reason());
         attemptDeadline.restart(now());
         callRecorded = false;
         recordedQueuedReason = null;
@@ -218,33 +208,12 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
 
     /** The row's instance type, launched_with and skipped_alternatives for the current attempt (null: none left). */
     private void recordAttempt() {
-        boolean left = attempt < input.attempts().size();
-        LaunchAlternative current = left ? input.attempts().get(attempt) : null;
-        // The first attempt's command was queued with the launch; a later one of an HTTP agent needs its own.
-        LaunchCommand httpCommand = httpFallback && left && attempt > 0
-                ? LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input, attempt) : null;
         try {
-            instance = lifecycle.recordLaunchAttempt(new LaunchAttempt(input.instanceId(), attempt,
-                    current == null ? null : current.instanceType(), current == null ? null : current.subnetId(),
-                    List.copyOf(skipped), httpCommand));
+            instance = lifecycle.recordLaunchAttempt(attempts.payload(Workflow.getInfo().getWorkflowId()));
         } catch (ActivityFailure failure) {
-            log.warn("Launch attempt not recorded instance_id={} attempt={} reason={}", input.instanceId(), attempt,
-                    ActivityStubs.recordingFailure(failure));
+            log.warn("Launch attempt not recorded instance_id={} attempt={} reason={}", input.instanceId(),
+                    attempts.index(), ActivityStubs.recordingFailure(failure));
         }
-    }
-
-    /** Every attempt refused: the reason names each, in order. */
-    private String allRefused(String lastReason) {
-        LaunchAlternative last = input.attempts().get(attempt);
-        skipped.add(new LaunchAttempt.SkippedAlternative(last.instanceType(), last.subnetId(), lastReason));
-        attempt++;
-        StringBuilder reason = new StringBuilder("EC2 refused every alternative: ");
-        for (int i = 0; i < skipped.size(); i++) {
-            LaunchAttempt.SkippedAlternative s = skipped.get(i);
-            reason.append(i == 0 ? "" : "; ").append(s.instanceType())
-                    .append(s.subnetId() == null ? "" : " in " + s.subnetId()).append(": ").append(s.reason());
-        }
-        return reason.toString();
     }
 
     private String timeoutReason() {
@@ -268,12 +237,12 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             if (attemptDeadline.called()) {
                 callRecorded = true;
                 instance = lifecycle.recordLaunchCallMade(new LaunchCallMade(input.instanceId(), input.agentId(),
-                        attemptDeadline.callAt(), attempt));
+                        attemptDeadline.callAt(), attempts.index()));
             } else {
                 String reason = attemptDeadline.queuedReason();
                 recordedQueuedReason = reason;
                 instance = lifecycle.recordLaunchQueued(new LaunchQueued(input.instanceId(), input.agentId(), reason,
-                        now(), attempt));
+                        now(), attempts.index()));
             }
         } catch (ActivityFailure failure) {
             log.warn("Launch progress not recorded instance_id={} reason={}", input.instanceId(),
@@ -319,7 +288,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
             return null; // An HTTP agent polls the command queued by recordLaunchRequested.
         }
         AgentActivities agent = ActivityStubs.agent(input.agentTaskQueue(), remaining(deadline), input.priority());
-        LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input, attempt);
+        LaunchCommand command = LaunchCommands.of(Workflow.getInfo().getWorkflowId(), input, attempts.index());
         agentWork = AgentWork.WORKING;
         CancellationScope scope = Workflow.newCancellationScope(() ->
                 Async.procedure(agent::launchInstance, command).handle((ignored, failure) -> {
@@ -330,7 +299,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
                         agentWork = unanswered ? AgentWork.ENDED_UNANSWERED : AgentWork.ENDED;
                     }
                     if (reason != null && confirmation == null) {
-                        refused(reason, fallback && ActivityStubs.isCapacityRefusal(failure));
+                        refused(reason, attempts.fallback() && ActivityStubs.isCapacityRefusal(failure));
                     }
                     return null;
                 }));
@@ -343,18 +312,13 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
      * to it; otherwise the launch ends refused (naming every attempt when all were refused for capacity).
      */
     private void refused(String reason, boolean capacityWithFallback) {
-        if (capacityWithFallback && attempt + 1 < input.attempts().size()) {
-            fallbackReason = reason;
-        } else if (capacityWithFallback) {
-            refusal = allRefused(reason);
-            everyAttemptRefused = true; // recorded by the main loop: no blocking in a signal or callback
-        } else {
-            refusal = reason;
+        if (attempts.refused(reason, capacityWithFallback) == LaunchAttempts.Refused.FINAL) {
+            refusal = attempts.finalReason(reason); // recorded by the main loop: no blocking in a signal or callback
         }
     }
 
     private void settleRefusedLaunch() {
-        if (everyAttemptRefused) {
+        if (attempts.everyRefused()) {
             recordAttempt(); // no attempt left: launched_with cleared, every refusal listed
         }
         if (terminationRequest == null) {
@@ -433,16 +397,16 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
 
     @Override
     public void reportLaunchRefused(LaunchRefusal report) {
-        if (confirmation != null || refusal != null || fallbackReason != null || report == null || input == null
+        if (confirmation != null || refusal != null || attempts == null || attempts.nextDue() || report == null
                 || !input.instanceId().equals(report.instanceId())) {
             return;
         }
-        if (!report.isFor(attempt)) {
+        if (!report.isFor(attempts.index())) {
             log.info("Stale launch refusal ignored instance_id={} attempt={} current_attempt={}", report.instanceId(),
-                    report.attempt(), attempt);
+                    report.attempt(), attempts.index());
             return;
         }
-        refused(report.reason(), httpFallback && report.capacityRefused());
+        refused(report.reason(), attempts.httpCommands() && report.capacityRefused());
     }
 
     @Override
@@ -461,9 +425,9 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         }
         if (check.refusal(made.instanceId(), made.agentId()) != null) {
             log.warn("Launch call report refused instance_id={} agent_id={}", made.instanceId(), made.agentId());
-        } else if (!made.isFor(attempt)) {
+        } else if (!made.isFor(attempts.index())) {
             log.info("Stale launch call report ignored instance_id={} attempt={} current_attempt={}",
-                    made.instanceId(), made.attempt(), attempt);
+                    made.instanceId(), made.attempt(), attempts.index());
         } else {
             attemptDeadline.callMade(made.madeAt(), now());
         }
@@ -476,7 +440,7 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
         }
         if (attemptDeadline == null) {
             earlyQueued = report;
-        } else if (check.refusal(report.instanceId(), report.agentId()) == null && report.isFor(attempt)) {
+        } else if (check.refusal(report.instanceId(), report.agentId()) == null && report.isFor(attempts.index())) {
             attemptDeadline.queued(report.reason());
         }
     }
