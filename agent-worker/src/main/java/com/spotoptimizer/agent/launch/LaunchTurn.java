@@ -2,6 +2,7 @@ package com.spotoptimizer.agent.launch;
 
 import com.spotoptimizer.agent.pacing.Ec2Action;
 import com.spotoptimizer.agent.pacing.PacedCall;
+import com.spotoptimizer.agent.pacing.QueueReasonReport;
 import com.spotoptimizer.agent.pacing.QueueStatus;
 import com.spotoptimizer.agent.system.AsyncActivity;
 import com.spotoptimizer.agent.system.Confirmations;
@@ -26,13 +27,15 @@ final class LaunchTurn implements PacedCall {
     private final LaunchCommand command;
     private final AsyncActivity activity;
     private final Confirmations confirmations;
-    private volatile String reported;
+    private final QueueReasonReport queueReason;
 
     LaunchTurn(InstanceLauncher launcher, LaunchCommand command, AsyncActivity activity, Confirmations confirmations) {
         this.launcher = launcher;
         this.command = command;
         this.activity = activity;
         this.confirmations = confirmations;
+        this.queueReason = new QueueReasonReport(reason ->
+                confirmations.launchQueued(command.workflowId(), command.instanceId(), command.attempt(), reason));
     }
 
     @Override
@@ -70,11 +73,7 @@ final class LaunchTurn implements PacedCall {
 
     /** Tells the workflow why the launch waits, when the (coarse) reason changed. */
     void reportQueued(QueueStatus status) {
-        String reason = status.reason();
-        if (!reason.equals(reported)) {
-            reported = reason;
-            confirmations.launchQueued(command.workflowId(), command.instanceId(), command.attempt(), reason);
-        }
+        queueReason.report(status);
     }
 
     @Override

@@ -47,50 +47,40 @@ public final class Confirmations {
 
     /**
      * The agent makes its EC2 call for this launch attempt now: the workflow's confirmation deadline runs from here.
-     * Best effort: a failure is logged, never thrown (the call must not wait on it; the workflow then keeps its bound).
+     * Best effort, like every progress report: a failure is logged, never thrown (the call must not wait on it; the
+     * workflow then keeps its bound).
      */
     public void launchCallMade(String workflowId, String instanceId, int attempt) {
-        try {
-            client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
-                    .launchCallMade(new LaunchCallMade(instanceId, agentId, clock.instant(), attempt));
-        } catch (RuntimeException e) {
-            log.warn("Launch call not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
-                    e.toString());
-        }
+        progress("launch call", instanceId, workflowId, () -> client.newWorkflowStub(LaunchInstanceWorkflow.class,
+                workflowId).launchCallMade(new LaunchCallMade(instanceId, agentId, clock.instant(), attempt)));
     }
 
-    /** The launch waits for its EC2 turn, for {@code reason}. Best effort, like {@link #launchCallMade}. */
+    /** The launch attempt waits for its EC2 turn, for {@code reason}. */
     public void launchQueued(String workflowId, String instanceId, int attempt, String reason) {
-        try {
-            client.newWorkflowStub(LaunchInstanceWorkflow.class, workflowId)
-                    .launchQueued(new LaunchQueued(instanceId, agentId, reason, clock.instant(), attempt));
-        } catch (RuntimeException e) {
-            log.warn("Launch queue status not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
-                    e.toString());
-        }
+        progress("launch queue status", instanceId, workflowId, () -> client.newWorkflowStub(
+                LaunchInstanceWorkflow.class, workflowId).launchQueued(
+                new LaunchQueued(instanceId, agentId, reason, clock.instant(), attempt)));
     }
 
-    /**
-     * The agent makes its EC2 call for this termination now: the workflow's confirmation deadline runs from here.
-     * Best effort, like {@link #launchCallMade}.
-     */
+    /** The agent makes its EC2 call for this termination now: the workflow's confirmation deadline runs from here. */
     public void terminationCallMade(String workflowId, String instanceId) {
-        try {
-            client.newWorkflowStub(TerminateInstanceWorkflow.class, workflowId)
-                    .terminationCallMade(new TerminationCallMade(instanceId, agentId, clock.instant()));
-        } catch (RuntimeException e) {
-            log.warn("Termination call not reported instance_id={} workflow_id={} error={}", instanceId, workflowId,
-                    e.toString());
-        }
+        progress("termination call", instanceId, workflowId, () -> client.newWorkflowStub(
+                TerminateInstanceWorkflow.class, workflowId).terminationCallMade(
+                new TerminationCallMade(instanceId, agentId, clock.instant())));
     }
 
-    /** The termination waits for its TerminateInstances turn, for {@code reason}. Best effort. */
+    /** The termination waits for its TerminateInstances turn, for {@code reason}. */
     public void terminationQueued(String workflowId, String instanceId, String reason) {
+        progress("termination queue status", instanceId, workflowId, () -> client.newWorkflowStub(
+                TerminateInstanceWorkflow.class, workflowId).terminationQueued(
+                new TerminationQueued(instanceId, agentId, reason, clock.instant())));
+    }
+
+    private static void progress(String what, String instanceId, String workflowId, Runnable signal) {
         try {
-            client.newWorkflowStub(TerminateInstanceWorkflow.class, workflowId)
-                    .terminationQueued(new TerminationQueued(instanceId, agentId, reason, clock.instant()));
+            signal.run();
         } catch (RuntimeException e) {
-            log.warn("Termination queue status not reported instance_id={} workflow_id={} error={}", instanceId,
+            log.warn("Progress not reported report={} instance_id={} workflow_id={} error={}", what, instanceId,
                     workflowId, e.toString());
         }
     }

@@ -2,6 +2,7 @@ package com.spotoptimizer.agent.terminate;
 
 import com.spotoptimizer.agent.pacing.Ec2Action;
 import com.spotoptimizer.agent.pacing.PacedCall;
+import com.spotoptimizer.agent.pacing.QueueReasonReport;
 import com.spotoptimizer.agent.pacing.QueueStatus;
 import com.spotoptimizer.agent.system.AsyncActivity;
 import com.spotoptimizer.agent.system.Confirmations;
@@ -28,11 +29,13 @@ final class TerminateTurn implements PacedCall {
     private final List<String> targets;
     private final AsyncActivity activity;
     private final Confirmations confirmations;
-    private volatile String reported;
+    private final QueueReasonReport queueReason;
 
     TerminateTurn(InstanceTerminator terminator, TerminateCommand command, String primary, List<String> targets,
                   AsyncActivity activity, Confirmations confirmations) {
         this.confirmations = confirmations;
+        this.queueReason = new QueueReasonReport(reason ->
+                confirmations.terminationQueued(command.workflowId(), command.instanceId(), reason));
         this.terminator = terminator;
         this.command = command;
         this.primary = primary;
@@ -71,11 +74,7 @@ final class TerminateTurn implements PacedCall {
 
     /** Tells the workflow why the termination waits, when the (coarse) reason changed. */
     void reportQueued(QueueStatus status) {
-        String reason = status.reason();
-        if (!reason.equals(reported)) {
-            reported = reason;
-            confirmations.terminationQueued(command.workflowId(), command.instanceId(), reason);
-        }
+        queueReason.report(status);
     }
 
     @Override

@@ -20,7 +20,9 @@ import com.spotoptimizer.workflows.launch.LaunchInstanceInput;
 import com.spotoptimizer.workflows.lifecycle.InstanceSnapshot;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
+import com.spotoptimizer.workflows.system.WorkflowIds;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -108,6 +110,22 @@ class AgentActivitiesImplTest {
         assertThat(test.sim.instance(ec2Id)).get().extracting(SimInstance::state).isEqualTo("terminated");
         assertThat(test.lifecycle.terminationConfirmations(input.instanceId()))
                 .extracting(TerminationConfirmation::ec2InstanceId).containsOnly(ec2Id);
+        // Each deadline ran from the agent's EC2 call, which the agent reported (the launch's with its attempt).
+        assertThat(signals(WorkflowIds.launch(input.clientId(), input.requestId()), "launchCallMade"))
+                .singleElement().asString().contains("\"agentId\":\"" + input.agentId() + "\"")
+                .contains("\"attempt\":0");
+        assertThat(signals(WorkflowIds.terminate(input.instanceId()), "terminationCallMade"))
+                .singleElement().asString().contains("\"agentId\":\"" + input.agentId() + "\"");
+    }
+
+    /** The JSON payloads of the signals named {@code name} in a workflow's history. */
+    private static List<String> signals(String workflowId, String name) {
+        return test.client.fetchHistory(workflowId).getHistory().getEventsList().stream()
+                .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+                .map(HistoryEvent::getWorkflowExecutionSignaledEventAttributes)
+                .filter(signal -> signal.getSignalName().equals(name))
+                .map(signal -> signal.getInput().getPayloads(0).getData().toStringUtf8())
+                .toList();
     }
 
     @Test
