@@ -64,7 +64,12 @@ class WorkflowHistoryReplayTest {
                 "terminate-timed-out.json",
                 "launch-queued-then-called.json",
                 "launch-capacity-fallback.json",
-                "terminate-queued-then-called.json");
+                "terminate-queued-then-called.json",
+                "launch-http-capacity-fallback.json");
+        // The version marker's change id is a base64 JSON string: "http-capacity-fallback".
+        assertThat(read("launch-http-capacity-fallback.json"))
+                .contains("EVENT_TYPE_MARKER_RECORDED", "Imh0dHAtY2FwYWNpdHktZmFsbGJhY2si", "\"reportLaunchRefused\"",
+                        "RecordLaunchAttempt");
         assertThat(read("terminate-queued-then-called.json"))
                 .contains("EVENT_TYPE_MARKER_RECORDED", "\"terminationQueued\"", "\"terminationCallMade\"");
         assertThat(read("launch-queued-then-called.json"))

@@ -15,6 +15,7 @@ import com.spotoptimizer.workflows.agent.LaunchAlternative;
 import com.spotoptimizer.workflows.lifecycle.LaunchCallMade;
 import com.spotoptimizer.workflows.lifecycle.LaunchConfirmation;
 import com.spotoptimizer.workflows.lifecycle.LaunchQueued;
+import com.spotoptimizer.workflows.lifecycle.LaunchRefusal;
 import com.spotoptimizer.workflows.lifecycle.TerminationCallMade;
 import com.spotoptimizer.workflows.lifecycle.TerminationConfirmation;
 import com.spotoptimizer.workflows.lifecycle.TerminationQueued;
@@ -53,9 +54,9 @@ public final class RecordWorkflowHistories {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2 || args.length == 2 && !Set.of("moves", "pacing", "termination-pacing").contains(args[1])) {
-            throw new IllegalArgumentException(
-                    "usage: RecordWorkflowHistories <histories directory> [moves|pacing|termination-pacing]");
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !Set.of("moves", "pacing", "termination-pacing", "http-fallback").contains(args[1])) {
+            throw new IllegalArgumentException("usage: RecordWorkflowHistories <histories directory> "
+                    + "[moves|pacing|termination-pacing|http-fallback]");
         }
         RecordWorkflowHistories recorder = new RecordWorkflowHistories(Path.of(args[0]));
         Files.createDirectories(recorder.directory);
@@ -73,6 +74,11 @@ public final class RecordWorkflowHistories {
         if (args.length == 2 && args[1].equals("termination-pacing")) {
             // Only the fixture of the termination-deadline-from-ec2-call version; the older ones stay.
             recorder.terminationQueuedThenCalledThenConfirmed();
+            System.exit(0);
+        }
+        if (args.length == 2 && args[1].equals("http-fallback")) {
+            // Only the fixture of the http-capacity-fallback version; the older ones stay.
+            recorder.httpLaunchFallsBackToSecondAlternative();
             System.exit(0);
         }
         recorder.launchConfirmedOverHttp();
@@ -201,6 +207,27 @@ public final class RecordWorkflowHistories {
             stub.confirmTerminated(new TerminationConfirmation(launch.instanceId(), launch.agentId(), "i-0paced", h.now()));
             result(termination);
             save(h, WorkflowIds.terminate(launch.instanceId()), "terminate-queued-then-called.json");
+        }
+    }
+
+    private void httpLaunchFallsBackToSecondAlternative() throws IOException {
+        try (WorkflowTestHarness h = WorkflowTestHarness.start()) {
+            LaunchInstanceInput base = h.launchInput(Transport.HTTP, "primary");
+            LaunchInstanceInput input = new LaunchInstanceInput(base.instanceId(), base.clientId(), base.agentId(),
+                    base.transport(), base.agentTaskQueue(), base.requestId(), base.requestFingerprint(),
+                    base.instanceType(), base.role(), base.spec(), base.metadataJson(), base.requestedAt(),
+                    base.confirmationTimeout(), base.lateConfirmationWindow(), base.terminationTimeout(),
+                    base.priority(), null, java.util.List.of(new LaunchAlternative("c5.large", "subnet-2")));
+            LaunchInstanceWorkflow launch = h.startLaunch(input);
+            launch.awaitRecorded();
+            h.launchStub(input).reportLaunchRefused(new LaunchRefusal(input.instanceId(),
+                    "InsufficientInstanceCapacity: no m5.large", FailureTypes.INSUFFICIENT_CAPACITY, 0));
+            await("attempt 1 queued", () -> h.lifecycle.httpAttemptCommands().size() == 1);
+            h.launchStub(input).launchCallMade(new LaunchCallMade(input.instanceId(), input.agentId(), h.now(), 1));
+            h.launchStub(input).confirmLaunched(new LaunchConfirmation(input.instanceId(), input.agentId(), "i-0second",
+                    h.now()));
+            result(launch);
+            save(h, launchWorkflowId(input), "launch-http-capacity-fallback.json");
         }
     }
 
