@@ -68,9 +68,12 @@ public class LifecycleWorkflows {
     public Mono<InstanceSnapshot> launch(LaunchInstanceInput input) {
         String workflowId = WorkflowIds.launch(input.clientId(), input.requestId());
         return blocking(() -> {
+            // Called only when no row has this request: a run that ended without recording it (it failed or was
+            // terminated before its first step) must not make the request unlaunchable, so such a run is replaced.
+            // A run that completed always recorded its row, so it is never started again.
             LaunchInstanceWorkflow starter = client.newWorkflowStub(LaunchInstanceWorkflow.class,
                     options(workflowId, input.instanceId(), input.clientId(), input.agentId(), "launching",
-                            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE));
+                            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY));
             try {
                 WorkflowClient.start(starter::launch, input);
             } catch (WorkflowExecutionAlreadyStarted closed) {

@@ -144,6 +144,26 @@ class LaunchIdempotencyTest extends ApiTestBase {
         assertThat(count("SELECT count(*) FROM instances WHERE request_id = 'idem-shared'")).isEqualTo(2);
     }
 
+    @Test
+    void aRequestWhoseFirstLaunchDiedBeforeRecordingAnythingIsLaunchedWhenSentAgain() {
+        // A run of the launch workflow that ended before it recorded the row (here: it never got a worker, and was
+        // terminated; under load: its first recording step ran out of time). The client was answered 500, "safe to
+        // retry"; the retry must launch, not answer 500 for ever.
+        String workflowId = WorkflowIds.launch("acme", "idem-died-early");
+        io.temporal.client.WorkflowStub dead = workflowClient.newUntypedWorkflowStub("LaunchInstanceWorkflow",
+                io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(workflowId)
+                        .setTaskQueue("no-worker-polls-this").build());
+        dead.start((Object) null);
+        dead.terminate("died before recording the launch");
+
+        Map<String, Object> launched = launch(launchBody("idem-died-early", "t3.micro", "primary", Map.of()));
+
+        assertThat(launched).containsEntry("status", "launching").containsEntry("request_id", "idem-died-early");
+        assertThat(count("SELECT count(*) FROM instances WHERE request_id = 'idem-died-early'")).isEqualTo(1);
+        assertThat(launch(launchBody("idem-died-early", "t3.micro", "primary", Map.of())))
+                .containsEntry("instance_id", launched.get("instance_id"));
+    }
+
     private Map<String, Object> launch(Map<String, Object> body) {
         return post(ACME_TOKEN, "/api/client/instances/launch", body).exchange()
                 .expectStatus().isAccepted().expectBody(JSON).returnResult().getResponseBody();
