@@ -54,11 +54,11 @@ public final class Ec2Pacer implements AutoCloseable {
         this.metrics = metrics;
         Instant now = clock.instant();
         for (Ec2Action action : Ec2Action.values()) {
-            PacingProperties.Bucket request = settings.mutatingRequests();
-            PacingProperties.Bucket resource = settings.resource(action);
+            PacingProperties.Bucket request = settings.paced(settings.mutatingRequests());
+            PacingProperties.Bucket resource = settings.paced(settings.resource(action));
             queues.put(action, new TurnQueue(action,
-                    new PacingBucket(request.capacity(), request.refillPerSecond() * settings.timeScale(), now),
-                    new PacingBucket(resource.capacity(), resource.refillPerSecond() * settings.timeScale(), now)));
+                    new PacingBucket(request.capacity(), request.refillPerSecond(), now),
+                    new PacingBucket(resource.capacity(), resource.refillPerSecond(), now)));
         }
         AtomicInteger n = new AtomicInteger();
         this.calls = Executors.newFixedThreadPool(settings.callThreads(), r -> daemon(r, "ec2-pacer-call-" + n.incrementAndGet()));

@@ -18,10 +18,15 @@ import java.time.Duration;
  * @param statusInterval     how often a waiting call heartbeats and reports where it stands (1 s)
  * @param callThreads        EC2 calls made at once once their turn came (16)
  * @param throttleBackoff    first wait after a RequestLimitExceeded that got through; doubles up to 30 s (1 s)
+ * @param headroom           the share of EC2's figures the agent spends, capacity and refill alike (0.95): its copy
+ *                           of a bucket and EC2's start at different moments and calls reach EC2 late and out of
+ *                           step, so pacing at exactly EC2's figures meets the limit now and then at the boundary
  */
 public record PacingProperties(Boolean enabled, Double timeScale, Bucket runInstances, Bucket terminateInstances,
                                Bucket mutatingRequests, Duration maxQueueWait, Duration statusInterval,
-                               Integer callThreads, Duration throttleBackoff) {
+                               Integer callThreads, Duration throttleBackoff, Double headroom) {
+
+    public static final double DEFAULT_HEADROOM = 0.95;
 
     public static final Duration DEFAULT_MAX_QUEUE_WAIT = Duration.ofMinutes(30);
 
@@ -44,34 +49,40 @@ public record PacingProperties(Boolean enabled, Double timeScale, Bucket runInst
         statusInterval = positive(statusInterval, Duration.ofSeconds(1));
         callThreads = callThreads == null || callThreads < 1 ? 16 : callThreads;
         throttleBackoff = positive(throttleBackoff, Duration.ofSeconds(1));
+        headroom = headroom == null || !(headroom > 0) || headroom > 1 ? DEFAULT_HEADROOM : headroom;
+    }
+
+    /** The bucket the agent paces by: EC2's figures times {@link #headroom} (refill also times the time scale). */
+    Bucket paced(Bucket ec2) {
+        return new Bucket(ec2.capacity() * headroom, ec2.refillPerSecond() * timeScale * headroom);
     }
 
     public static PacingProperties defaults() {
-        return new PacingProperties(null, null, null, null, null, null, null, null, null);
+        return new PacingProperties(null, null, null, null, null, null, null, null, null, null);
     }
 
     public static PacingProperties off() {
-        return new PacingProperties(false, null, null, null, null, null, null, null, null);
+        return new PacingProperties(false, null, null, null, null, null, null, null, null, null);
     }
 
     public PacingProperties withTimeScale(double scale) {
         return new PacingProperties(enabled, scale, runInstances, terminateInstances, mutatingRequests, maxQueueWait,
-                statusInterval, callThreads, throttleBackoff);
+                statusInterval, callThreads, throttleBackoff, headroom);
     }
 
     public PacingProperties withMaxQueueWait(Duration wait) {
         return new PacingProperties(enabled, timeScale, runInstances, terminateInstances, mutatingRequests, wait,
-                statusInterval, callThreads, throttleBackoff);
+                statusInterval, callThreads, throttleBackoff, headroom);
     }
 
     public PacingProperties withRunInstances(Bucket bucket) {
         return new PacingProperties(enabled, timeScale, bucket, terminateInstances, mutatingRequests, maxQueueWait,
-                statusInterval, callThreads, throttleBackoff);
+                statusInterval, callThreads, throttleBackoff, headroom);
     }
 
     public PacingProperties withMutatingRequests(Bucket bucket) {
         return new PacingProperties(enabled, timeScale, runInstances, terminateInstances, bucket, maxQueueWait,
-                statusInterval, callThreads, throttleBackoff);
+                statusInterval, callThreads, throttleBackoff, headroom);
     }
 
     Bucket resource(Ec2Action action) {

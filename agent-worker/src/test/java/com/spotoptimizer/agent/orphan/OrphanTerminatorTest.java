@@ -58,7 +58,7 @@ class OrphanTerminatorTest {
     /** A pacer whose TerminateInstances bucket is {@code terminate}; requests are never the limit. */
     private void paced(Bucket terminate, Duration maxQueueWait) {
         PacingProperties settings = new PacingProperties(true, 1.0, new Bucket(1_000, 1_000), terminate,
-                new Bucket(1_000, 1_000), maxQueueWait, Duration.ofMillis(20), 4, Duration.ofMillis(20));
+                new Bucket(1_000, 1_000), maxQueueWait, Duration.ofMillis(20), 4, Duration.ofMillis(20), 1.0);
         pacer = new Ec2Pacer(settings, Clock.systemUTC(), new PacingMetrics(new SimpleMeterRegistry())).start();
         terminator = new OrphanTerminator("a1", ec2, pacer, new Ec2Metrics(meters), own);
     }

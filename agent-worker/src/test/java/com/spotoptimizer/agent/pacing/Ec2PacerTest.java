@@ -32,7 +32,7 @@ class Ec2PacerTest {
     private static PacingProperties fast(double capacity, double refill, Duration maxWait) {
         return new PacingProperties(true, 1.0, new PacingProperties.Bucket(capacity, refill),
                 new PacingProperties.Bucket(capacity, refill), new PacingProperties.Bucket(1_000, 1_000), maxWait,
-                Duration.ofMillis(20), 4, Duration.ofMillis(20));
+                Duration.ofMillis(20), 4, Duration.ofMillis(20), 1.0);
     }
 
     @Test
@@ -52,6 +52,23 @@ class Ec2PacerTest {
                 .isLessThanOrEqualTo(ranBefore + 1);
         assertThat(ran.size()).isLessThan(20);
         assertThat(heard).anySatisfy(s -> assertThat(s.reason()).startsWith("waiting for RunInstances capacity budget;"));
+    }
+
+    @Test
+    void theAgentSpendsOnlyItsHeadroomOfEc2sBucket() {
+        // EC2's bucket: 10 calls, (almost) no refill. With the default headroom the agent spends 95% of it: 9 calls.
+        start(new PacingProperties(true, 1.0, new PacingProperties.Bucket(10, 0.001),
+                new PacingProperties.Bucket(10, 0.001), new PacingProperties.Bucket(1_000, 1_000), Duration.ofMinutes(1),
+                Duration.ofMillis(20), 4, Duration.ofMillis(20), null));
+        List<String> ran = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            pacer.submit(new Recorded("call-" + i, 100, ran, null));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() >= 9);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> ran.size() == 9);
+        assertThat(pacer.queued(Ec2Action.RUN_INSTANCES)).isEqualTo(3);
+        assertThat(PacingProperties.defaults().headroom()).isEqualTo(PacingProperties.DEFAULT_HEADROOM);
     }
 
     @Test

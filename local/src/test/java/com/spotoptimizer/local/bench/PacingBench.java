@@ -164,7 +164,10 @@ public final class PacingBench {
                 fmt(Math.max(0, launches + 1 - 1_000) / (2 * scale)));
         System.out.printf(Locale.ROOT, "| running / statuses at the end | %d / %s |%n", running, counts);
         System.out.printf(Locale.ROOT, "| RunInstances calls | %d |%n", ec2.callCount("RunInstances"));
-        System.out.printf(Locale.ROOT, "| RequestLimitExceeded answers (goal 0) | %d |%n", ec2.rateLimitedCount());
+        System.out.printf(Locale.ROOT, "| RequestLimitExceeded answers (goal 0) | %d %s |%n", ec2.rateLimitedCount(),
+                ec2.calls().stream().filter(c -> "RequestLimitExceeded".equals(c.outcome()))
+                        .collect(java.util.stream.Collectors.groupingBy(c -> c.action(), java.util.TreeMap::new,
+                                java.util.stream.Collectors.counting())));
         System.out.printf(Locale.ROOT, "| launch timeouts (goal 0) | %d |%n", timedOut);
         System.out.printf(Locale.ROOT, "| critical terminate: wait for its turn, pacer (ms, max) | %s |%n",
                 terminateWait == null ? "-" : fmt(terminateWait.max(TimeUnit.MILLISECONDS)));
