@@ -181,9 +181,8 @@ public class LaunchInstanceWorkflowImpl implements LaunchInstanceWorkflow {
     }
 
     /**
-     * The deadline in force. Before {@link #DEADLINE_FROM_CALL}, and while the agent has said nothing: the
-     * confirmation timeout from the start. Once the agent says it is queued: the queue wait from the start. Once it
-     * made its call: the confirmation timeout from the call (a call time outside [start, now] is clamped).
+     * The deadline in force: before {@link #DEADLINE_FROM_CALL} the confirmation timeout from the start; since, the
+     * current attempt's {@link CallDeadline} (from its hand-over, its queue wait, or its call).
      */
     private Instant deadline() {
         return paced ? attemptDeadline.deadline() : fixedDeadline;
