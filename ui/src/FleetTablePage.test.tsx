@@ -287,6 +287,25 @@ describe('instance detail', () => {
 });
 
 describe('bulk terminate', () => {
+  it('offers to select every instance shown, and shows a partial selection as mixed', async () => {
+    await renderPage();
+    const all = () => table().querySelector<HTMLInputElement>('thead input[type="checkbox"]')!;
+    expect(all().disabled).toBe(false);
+    expect(all().checked).toBe(false);
+    expect(all().indeterminate).toBe(false);
+    expect(all().getAttribute('aria-label')).toBe('Select every instance shown');
+    fireEvent.click(screen.getByLabelText('Select i-0aaa'));
+    expect(all().checked).toBe(false);
+    expect(all().indeterminate).toBe(true);
+    fireEvent.click(all());
+    expect(all().checked).toBe(true);
+    expect(all().indeterminate).toBe(false);
+    expect(all().getAttribute('aria-label')).toBe('Clear the selection');
+    fireEvent.click(all());
+    expect(all().checked).toBe(false);
+    expect(all().indeterminate).toBe(false);
+  });
+
   it('terminates the selection with one confirmation, one request id each, and lists each refusal', async () => {
     await renderPage();
     fireEvent.click(screen.getByLabelText('Select i-0aaa'));
