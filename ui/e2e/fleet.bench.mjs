@@ -9,6 +9,7 @@
 // CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_DIR (./screenshots), BENCH_PROFILE / BENCH_LOAD_PROFILE
 // (CPU profiles of the measured window / of loading), BENCH_TRACE_FILE (writes the loading trace there),
 // BENCH_TRACE_JS=true (JavaScript samples in that trace, so DevTools shows each task's call tree),
+// BENCH_TRACE_STREAM_FILE (traces the measured window too, writes it there, prints stream_tasks_cpu),
 // BENCH_TRACE=false (no trace of loading, so no main-thread CPU figures). Exit code 1 when a target is
 // missed (first render < 1 s, no long task > 100 ms while loading or streaming, p95 frame < 20 ms) and
 // BENCH_ENFORCE=true. first_full_paint_ms is when the frame showing that render has been painted.
@@ -31,6 +32,10 @@ const PROFILE = process.env.BENCH_PROFILE;
 const LOAD_PROFILE = process.env.BENCH_LOAD_PROFILE;
 /** Traces loading to tell each task's main-thread CPU time from its wall time (see loadTaskCpu). */
 const TRACE_LOAD = process.env.BENCH_TRACE !== 'false';
+/** Traces the measured window too (off by default: tracing costs the page a little) and writes it there. */
+const TRACE_STREAM = process.env.BENCH_TRACE_STREAM_FILE;
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading',
+  ...(process.env.BENCH_TRACE_JS === 'true' ? ['disabled-by-default-v8.cpu_profiler'] : [])];
 
 /**
  * The page's main-thread tasks while loading, from a Chromium trace: wall time (what long tasks
@@ -55,6 +60,8 @@ function loadTaskCpu(traceJson, pageOrigin, firstRenderMs) {
     longest_wall_ms: ms(longest?.dur),
     its_cpu_ms: ms(longest?.tdur),
     longest_cpu_ms: ms(longestCpu?.tdur),
+    /** The five longest in wall time, as [wall, CPU] ms: a long wall time with little CPU waited for a core. */
+    longest_5_wall_cpu_ms: [...tasks].sort((a, b) => b.dur - a.dur).slice(0, 5).map((t) => [ms(t.dur), ms(t.tdur)]),
     cpu_over_50ms: tasks.filter((t) => t.tdur > 50_000).length,
     cpu_over_100ms: tasks.filter((t) => t.tdur > 100_000).length,
     main_thread_cpu_until_first_render_ms: nav ? ms(tasks.filter((t) => t.ts < firstRenderAt).reduce((sum, t) => sum + (t.tdur ?? 0), 0)) : null,
@@ -129,7 +136,7 @@ async function main() {
       await loadCdp.send('Profiler.start');
     }
     if (TRACE_LOAD) {
-      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading', ...(process.env.BENCH_TRACE_JS === 'true' ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
+      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     }
     await page.goto(api.url + '/');
     let renderTimer;
@@ -155,6 +162,7 @@ async function main() {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    if (TRACE_STREAM) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     api.startEvents();
     const startEvents = api.stats.events;
     await page.evaluate((seconds) => {
@@ -178,6 +186,13 @@ async function main() {
       return { longTasks: m.longTasks.map((t) => t.duration), frames: m.frames };
     });
     api.stopEvents();
+    let streamCpu = null;
+    if (TRACE_STREAM) {
+      const trace = (await browser.stopTracing()).toString();
+      fs.writeFileSync(TRACE_STREAM, trace);
+      streamCpu = loadTaskCpu(trace, api.url, 0);
+      if (streamCpu) delete streamCpu.main_thread_cpu_until_first_render_ms;
+    }
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       fs.writeFileSync(PROFILE, JSON.stringify(profile));
@@ -206,6 +221,7 @@ async function main() {
       long_tasks_over_50ms: longs.length,
       long_tasks_over_100ms: over100,
       longest_task_ms: Math.round(Math.max(0, ...longs)),
+      ...(streamCpu ? { stream_tasks_cpu: streamCpu } : {}),
       frames: { count: frames.n, p50_ms: +frames.p50.toFixed(1), p95_ms: +frames.p95.toFixed(1), p99_ms: +frames.p99.toFixed(1), max_ms: +frames.max.toFixed(1) },
       page_errors: errors,
     };
