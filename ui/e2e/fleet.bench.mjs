@@ -8,9 +8,11 @@
 // Environment: BENCH_INSTANCES (5000), BENCH_EVENTS_PER_SECOND (50), BENCH_SECONDS (30),
 // CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_DIR (./screenshots), BENCH_PROFILE / BENCH_LOAD_PROFILE
 // (CPU profiles of the measured window / of loading), BENCH_TRACE_FILE (writes the loading trace there),
-// BENCH_TRACE=false (no trace of loading, so no
-// main-thread CPU figures). Exit code 1 when a target is
-// missed (first render < 1 s, no long task > 100 ms, p95 frame < 20 ms) and BENCH_ENFORCE=true.
+// BENCH_TRACE_JS=true (JavaScript samples in that trace, so DevTools shows each task's call tree),
+// BENCH_TRACE_STREAM_FILE (traces the measured window too, writes it there, prints stream_tasks_cpu),
+// BENCH_TRACE=false (no trace of loading, so no main-thread CPU figures). Exit code 1 when a target is
+// missed (first render < 1 s, no long task > 100 ms while loading or streaming, p95 frame < 20 ms) and
+// BENCH_ENFORCE=true. first_full_paint_ms is when the frame showing that render has been painted.
 
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -30,6 +32,10 @@ const PROFILE = process.env.BENCH_PROFILE;
 const LOAD_PROFILE = process.env.BENCH_LOAD_PROFILE;
 /** Traces loading to tell each task's main-thread CPU time from its wall time (see loadTaskCpu). */
 const TRACE_LOAD = process.env.BENCH_TRACE !== 'false';
+/** Traces the measured window too (off by default: tracing costs the page a little) and writes it there. */
+const TRACE_STREAM = process.env.BENCH_TRACE_STREAM_FILE;
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading',
+  ...(process.env.BENCH_TRACE_JS === 'true' ? ['disabled-by-default-v8.cpu_profiler'] : [])];
 
 /**
  * The page's main-thread tasks while loading, from a Chromium trace: wall time (what long tasks
@@ -54,6 +60,8 @@ function loadTaskCpu(traceJson, pageOrigin, firstRenderMs) {
     longest_wall_ms: ms(longest?.dur),
     its_cpu_ms: ms(longest?.tdur),
     longest_cpu_ms: ms(longestCpu?.tdur),
+    /** The five longest in wall time, as [wall, CPU] ms: a long wall time with little CPU waited for a core. */
+    longest_5_wall_cpu_ms: [...tasks].sort((a, b) => b.dur - a.dur).slice(0, 5).map((t) => [ms(t.dur), ms(t.tdur)]),
     cpu_over_50ms: tasks.filter((t) => t.tdur > 50_000).length,
     cpu_over_100ms: tasks.filter((t) => t.tdur > 100_000).length,
     main_thread_cpu_until_first_render_ms: nav ? ms(tasks.filter((t) => t.ts < firstRenderAt).reduce((sum, t) => sum + (t.tdur ?? 0), 0)) : null,
@@ -68,16 +76,29 @@ function summary(values) {
 
 // Installed before the page's own script: long tasks, frames, and when the table first shows every row.
 function instrument(expected) {
-  const m = { longTasks: [], frames: [], firstFullRender: null, lastFrame: null, recording: false };
+  const m = { longTasks: [], frames: [], firstFullRender: null, firstFullPaint: null, placeholderShown: false, lastFrame: null, recording: false };
   window.__bench = m;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) m.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   const seen = () => {
     if (m.firstFullRender !== null) return;
+    // "Loading the fleet…": the page was signed in before the list was ready (see docs/FLEET_PAGE.md).
+    if (!m.placeholderShown && document.querySelector('.layout__main > p.loading')) m.placeholderShown = true;
     const table = document.querySelector('table.fleet-table');
     if (table && Number(table.getAttribute('data-rows')) >= expected && table.querySelector('tr[data-instance-id]')) {
       m.firstFullRender = performance.now();
+      // The frame that shows it: a message posted from the next animation frame is handled after
+      // that frame's style, layout and paint.
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          m.firstFullPaint = performance.now();
+          // Tells the bench without it polling the page (waitForFunction evaluates in the page every frame).
+          window.__benchRendered?.();
+        };
+        channel.port2.postMessage(null);
+      });
     }
   };
   new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-rows'] });
@@ -100,6 +121,9 @@ async function main() {
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    let rendered;
+    const renderedSeen = new Promise((resolve) => (rendered = resolve));
+    await context.exposeBinding('__benchRendered', () => rendered());
     await context.addInitScript(() => sessionStorage.setItem('spot-optimizer.client-token', 'bench-token'));
     await context.addInitScript(instrument, COUNT);
     const page = await context.newPage();
@@ -114,11 +138,13 @@ async function main() {
       await loadCdp.send('Profiler.start');
     }
     if (TRACE_LOAD) {
-      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading'] });
+      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     }
     await page.goto(api.url + '/');
-    await page.waitForFunction(() => window.__bench.firstFullRender !== null, null, { timeout: 30_000 });
-    const firstRender = await page.evaluate(() => window.__bench.firstFullRender);
+    let renderTimer;
+    await Promise.race([renderedSeen, new Promise((_, reject) => (renderTimer = setTimeout(() => reject(new Error('no full render within 30 s')), 30_000)))]);
+    clearTimeout(renderTimer);
+    const { firstFullRender: firstRender, firstFullPaint: firstPaint, placeholderShown } = await page.evaluate(() => window.__bench);
     await page.locator('.pill[data-connection="live"]').waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1500); // the plots' chunk loads after the table
     const loadLong = await page.evaluate(() => window.__bench.longTasks.map((t) => t.duration));
@@ -138,6 +164,7 @@ async function main() {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    if (TRACE_STREAM) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     api.startEvents();
     const startEvents = api.stats.events;
     await page.evaluate((seconds) => {
@@ -161,6 +188,13 @@ async function main() {
       return { longTasks: m.longTasks.map((t) => t.duration), frames: m.frames };
     });
     api.stopEvents();
+    let streamCpu = null;
+    if (TRACE_STREAM) {
+      const trace = (await browser.stopTracing()).toString();
+      fs.writeFileSync(TRACE_STREAM, trace);
+      streamCpu = loadTaskCpu(trace, api.url, 0);
+      if (streamCpu) delete streamCpu.main_thread_cpu_until_first_render_ms;
+    }
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       fs.writeFileSync(PROFILE, JSON.stringify(profile));
@@ -183,17 +217,22 @@ async function main() {
       events_sent: sent,
       rows_at_end: shownCount,
       first_full_render_ms: Math.round(firstRender),
+      first_full_paint_ms: Math.round(firstPaint),
+      fleet_placeholder_shown: placeholderShown,
       load_long_tasks: { count: loadLong.length, max_ms: Math.round(Math.max(0, ...loadLong)), all_ms: loadLong.map(Math.round) },
       load_tasks_cpu: loadCpu,
       long_tasks_over_50ms: longs.length,
       long_tasks_over_100ms: over100,
       longest_task_ms: Math.round(Math.max(0, ...longs)),
+      ...(streamCpu ? { stream_tasks_cpu: streamCpu } : {}),
       frames: { count: frames.n, p50_ms: +frames.p50.toFixed(1), p95_ms: +frames.p95.toFixed(1), p99_ms: +frames.p99.toFixed(1), max_ms: +frames.max.toFixed(1) },
       page_errors: errors,
     };
     console.log(JSON.stringify(report, null, 2));
-    const ok = report.first_full_render_ms < 1000 && over100 === 0 && frames.p95 < 20 && errors.length === 0;
-    console.log(`targets (first render < 1 s, no long task > 100 ms, p95 frame < 20 ms): ${ok ? 'met' : 'NOT met'}`);
+    // "No long task over 100 ms" holds for loading as well as for the measured window.
+    const loadOver100 = loadLong.filter((d) => d > 100).length;
+    const ok = report.first_full_render_ms < 1000 && loadOver100 === 0 && over100 === 0 && frames.p95 < 20 && errors.length === 0;
+    console.log(`targets (first render < 1 s, no long task > 100 ms loading or streaming, p95 frame < 20 ms): ${ok ? 'met' : 'NOT met'}`);
     if (!ok && process.env.BENCH_ENFORCE === 'true') process.exitCode = 1;
   } finally {
     await browser.close();

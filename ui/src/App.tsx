@@ -3,6 +3,8 @@ import { ApiClient, ApiError } from './api/client';
 import type { ClientMe, InstanceList } from './api/types';
 import { dropPrefetchedInstances, earlyResponse, prefetchInstances } from './api/prefetch';
 import { clearToken, loadToken, saveToken, type Session } from './api/session';
+import { prepareList } from './state/listBuild';
+import { parseQuery } from './state/tableView';
 import { FleetPage } from './components/FleetPage';
 import { SignIn } from './components/SignIn';
 
@@ -19,7 +21,9 @@ export function App() {
     const client = new ApiClient({ token });
     prefetchInstances(token, () => {
       const early = earlyResponse(token, 'list');
-      return early ? client.readResponse<InstanceList>(early) : client.instances();
+      const list = early ? client.readResponse<InstanceList>(early) : client.instances();
+      // Rows sorted for the query in the URL now; if it has changed by the time the table shows, it sorts again.
+      return list.then((l) => prepareList(l, { query: parseQuery(window.location.search) }));
     });
     const earlyMe = earlyResponse(token, 'me');
     (earlyMe ? client.readResponse<ClientMe>(earlyMe) : client.me(abort.signal))

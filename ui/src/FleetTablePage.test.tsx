@@ -6,6 +6,7 @@
 import { act, cleanup, configure, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+import { readyPrefetchedInstances } from './api/prefetch';
 
 // A busy machine renders the whole app slowly; waiting longer costs nothing when it is fast.
 configure({ asyncUtilTimeout: 15_000 });
@@ -194,6 +195,60 @@ describe('table view', () => {
   });
 });
 
+describe('loading', () => {
+  /** Holds the answers to `paths` until released; records whether "Loading the fleet…" was ever shown. */
+  function holdAndWatch(paths: string[]) {
+    const real = globalThis.fetch as (url: string, init?: RequestInit) => Promise<Response>;
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (paths.includes(url)) await released;
+      return real(url, init);
+    });
+    const seen = { loading: false };
+    const observer = new MutationObserver(() => {
+      if (document.body.textContent?.includes('Loading the fleet…')) seen.loading = true;
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    return { release, seen, stop: () => observer.disconnect() };
+  }
+
+  it('shows the whole table in the page\'s first render when the list is ready before the sign-in check', async () => {
+    const held = holdAndWatch(['/api/client/me']);
+    render(<App />);
+    await vi.waitFor(() => expect(readyPrefetchedInstances('demo-client-token')).not.toBeNull());
+    await act(async () => held.release());
+    await screen.findByRole('table', { name: 'Instances' });
+    held.stop();
+    expect(held.seen.loading).toBe(false);
+    expect(rowIds()).toHaveLength(4);
+    await act(async () => {});
+    // The stream watches on from the list's event id, and its frames apply at once.
+    const es = FakeEventSource.all[0];
+    expect(es.url).toContain('last_event_id=10');
+    act(() => es.onopen?.(new Event('open')));
+    act(() => es.emit('INSTANCE_TERMINATING', 11, { ...fleet[0], status: 'terminating', version: 3 }));
+    expect(countButton('in_progress').textContent).toBe('1 in progress');
+  });
+
+  it('shows "Loading the fleet…" and then the table when the sign-in check answers first', async () => {
+    const held = holdAndWatch(['/api/client/instances']);
+    render(<App />);
+    await screen.findByText('Loading the fleet…');
+    await act(async () => held.release());
+    await screen.findByRole('table', { name: 'Instances' });
+    held.stop();
+    expect(held.seen.loading).toBe(true);
+    expect(rowIds()).toHaveLength(4);
+    await act(async () => {});
+    const es = FakeEventSource.all[0];
+    expect(es.url).toContain('last_event_id=10');
+    act(() => es.onopen?.(new Event('open')));
+    act(() => es.emit('INSTANCE_TERMINATING', 11, { ...fleet[0], status: 'terminating', version: 3 }));
+    expect(countButton('in_progress').textContent).toBe('1 in progress');
+  });
+});
+
 describe('instance detail', () => {
   it('opens from the row, explains a timed-out launch, and adds live events to its timeline', async () => {
     const es = await renderPage();
@@ -232,6 +287,25 @@ describe('instance detail', () => {
 });
 
 describe('bulk terminate', () => {
+  it('offers to select every instance shown, and shows a partial selection as mixed', async () => {
+    await renderPage();
+    const all = () => table().querySelector<HTMLInputElement>('thead input[type="checkbox"]')!;
+    expect(all().disabled).toBe(false);
+    expect(all().checked).toBe(false);
+    expect(all().indeterminate).toBe(false);
+    expect(all().getAttribute('aria-label')).toBe('Select every instance shown');
+    fireEvent.click(screen.getByLabelText('Select i-0aaa'));
+    expect(all().checked).toBe(false);
+    expect(all().indeterminate).toBe(true);
+    fireEvent.click(all());
+    expect(all().checked).toBe(true);
+    expect(all().indeterminate).toBe(false);
+    expect(all().getAttribute('aria-label')).toBe('Clear the selection');
+    fireEvent.click(all());
+    expect(all().checked).toBe(false);
+    expect(all().indeterminate).toBe(false);
+  });
+
   it('terminates the selection with one confirmation, one request id each, and lists each refusal', async () => {
     await renderPage();
     fireEvent.click(screen.getByLabelText('Select i-0aaa'));

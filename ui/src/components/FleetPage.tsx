@@ -51,7 +51,7 @@ export function FleetPage({ session, onSignOut, onUnauthorized }: Props) {
   // Stream frames arrive in batches (useFleet), so the table follows every render; a deferred value
   // here starved under a steady stream on a busy machine (the rows lagged the counts for seconds).
   const cards = state.cards;
-  const rows = useRows(cards, query);
+  const rows = useRows(cards, query, state.listedSummary?.rows);
   const summary = useFleetSummary(cards, state.listedSummary);
   const counts = summary.counts;
   const facets = useMemo(() => summaryFacets(summary, query), [summary.agents, summary.types, query.agent, query.type]); // eslint-disable-line react-hooks/exhaustive-deps

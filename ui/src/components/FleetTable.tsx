@@ -13,6 +13,8 @@ export const ROW_HEIGHT = 40;
 const HEADER_HEIGHT = 40;
 /** jsdom (and a hidden tab) report no height: render a screenful anyway. */
 const FALLBACK_VIEWPORT = 640;
+/** Rows rendered beyond each edge of the view, so that scrolling does not show blank rows. */
+const OVERSCAN = 8;
 
 interface Column {
   key: SortKey;
@@ -56,6 +58,19 @@ export function FleetTable({ rows, agents, query, selected, onSort, onOpen, onTo
   const focusPending = useRef(false);
   const frame = useRef(0);
   const now = useNow(true, 1000);
+  // The rows beyond the view are for scrolling: the first render (the page's first full render)
+  // leaves them out, and they follow once the frame that shows the table has been painted.
+  const [overscan, setOverscan] = useState(0);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setOverscan(OVERSCAN), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -82,7 +97,7 @@ export function FleetTable({ rows, agents, query, selected, onSort, onOpen, onTo
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
-  const win = rowWindow(Math.max(0, scrollTop - HEADER_HEIGHT), viewport, ROW_HEIGHT, rows.length);
+  const win = rowWindow(Math.max(0, scrollTop - HEADER_HEIGHT), viewport, ROW_HEIGHT, rows.length, overscan);
 
   const moveTo = (index: number) => {
     const i = Math.max(0, Math.min(rows.length - 1, index));
@@ -143,9 +158,16 @@ export function FleetTable({ rows, agents, query, selected, onSort, onOpen, onTo
     e.preventDefault();
   };
 
-  const selectable = rows.filter((r) => r.instance.instance_id);
-  const allSelected = selectable.length > 0 && selectable.every((r) => selected.has(r.instance.instance_id));
-  const someSelected = !allSelected && selectable.some((r) => selected.has(r.instance.instance_id));
+  // With nothing selected (the usual case, re-rendered for every batch of stream events) no pass
+  // over all the rows: `some` stops at the first row that can be selected.
+  const anySelectable = rows.some((r) => r.instance.instance_id);
+  let allSelected = false;
+  let someSelected = false;
+  if (selected.size > 0) {
+    const selectable = rows.filter((r) => r.instance.instance_id);
+    allSelected = selectable.length > 0 && selectable.every((r) => selected.has(r.instance.instance_id));
+    someSelected = !allSelected && selectable.some((r) => selected.has(r.instance.instance_id));
+  }
 
   return (
     <div
@@ -166,7 +188,7 @@ export function FleetTable({ rows, agents, query, selected, onSort, onOpen, onTo
                   if (el) el.indeterminate = someSelected;
                 }}
                 onChange={(e) => onToggleAll(e.target.checked)}
-                disabled={selectable.length === 0}
+                disabled={!anySelectable}
               />
             </th>
             {COLUMNS.map((c) => {

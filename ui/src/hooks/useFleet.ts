@@ -2,10 +2,10 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { ApiClient, ApiError, describeProblem } from '../api/client';
 import type { Session } from '../api/session';
 import { newRequestId } from '../api/requestId';
-import type { DemoteTo, FleetEvent, LaunchRequest, SwitchTarget } from '../api/types';
-import { takePrefetchedInstances } from '../api/prefetch';
-import { fleetReducer, initialFleetState, type FleetState } from '../state/fleetReducer';
-import { buildListedCardsInSlices } from '../state/listBuild';
+import type { DemoteTo, FleetEvent, InstanceList, LaunchRequest, SwitchTarget } from '../api/types';
+import { readyPrefetchedInstances, takePrefetchedInstances } from '../api/prefetch';
+import { fleetReducer, initialStateFor, type FleetState } from '../state/fleetReducer';
+import { buildListedCardsInSlices, type PreparedList } from '../state/listBuild';
 import { FleetStream } from '../stream/fleetStream';
 
 export interface LaunchOutcome {
@@ -61,7 +61,10 @@ const isAuthError = (e: unknown) => e instanceof ApiError && (e.status === 401 |
 
 /** List + watch for one signed-in client: the page's only data source. */
 export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
-  const [state, dispatch] = useReducer(fleetReducer, initialFleetState);
+  // A list prefetched and prepared before this page mounted is in its first render: the table shows
+  // at once, without a "Loading the fleet…" render, its paint and the effect that would take it.
+  const [initialList] = useState(() => readyPrefetchedInstances(session.token));
+  const [state, dispatch] = useReducer(fleetReducer, initialList, initialStateFor);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loadAttempt, setLoadAttempt] = useState(0);
   const streamRef = useRef<FleetStream | null>(null);
@@ -109,9 +112,15 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
     (async () => {
       try {
         void loadAgents();
-        const list = await ((loadAttempt === 0 && takePrefetchedInstances(session.token)) || api.instances(abort.signal));
+        const prefetched = loadAttempt === 0 ? takePrefetchedInstances(session.token) : null;
+        // Already in the state since the first render (taken above all the same, so it is not kept).
+        const applied = loadAttempt === 0 ? initialList : null;
+        const prepared: PreparedList | { list: InstanceList; listed: null } =
+          applied ?? (prefetched ? await prefetched : { list: await api.instances(abort.signal), listed: null });
+        const { list } = prepared;
         if (cancelled) return;
         setLoadError(null);
+        listApplied = applied !== null;
         stream = new FleetStream({
           clientId: session.clientId,
           fromEventId: list.last_event_id,
@@ -149,8 +158,9 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
         streamRef.current = stream;
         stream.start();
         const taken = ++listTaken;
+        if (applied) return;
         const instances = list.instances ?? [];
-        const listed = await buildListedCardsInSlices(instances, { signal: abort.signal });
+        const listed = prepared.listed ?? (await buildListedCardsInSlices(instances, { signal: abort.signal }));
         if (cancelled || taken !== listTaken) return;
         dispatch({ type: 'LIST_LOADED', instances, lastEventId: list.last_event_id, listed });
         listApplied = true;
@@ -176,7 +186,7 @@ export function useFleet(session: Session, onUnauthorized: () => void): Fleet {
       stream?.stop();
       if (streamRef.current === stream) streamRef.current = null;
     };
-  }, [api, session.clientId, session.token, loadAttempt]);
+  }, [api, session.clientId, session.token, loadAttempt, initialList]);
 
   const launch = useCallback(
     async (request: LaunchRequest): Promise<LaunchOutcome> => {

@@ -5,6 +5,8 @@
 
 import { isInstanceEventType, type FleetEvent, type InstanceEventData } from '../api/types';
 import type { FleetAction, FleetState } from './fleetState';
+import { initialFleetState } from './fleetState';
+import type { PreparedList } from './listBuild';
 import { applyInstanceEvent, listLoaded } from './instances';
 import {
   agentsLoaded,
@@ -87,6 +89,13 @@ export function fleetReducer(state: FleetState, action: FleetAction): FleetState
     default:
       return state;
   }
+}
+
+/** The state a page starts in: with the list in it when the list was prefetched and prepared in time. */
+export function initialStateFor(prepared: PreparedList | null): FleetState {
+  if (!prepared) return initialFleetState;
+  const { list, listed } = prepared;
+  return fleetReducer(initialFleetState, { type: 'LIST_LOADED', instances: list.instances ?? [], lastEventId: list.last_event_id, listed });
 }
 
 function eventReceived(state: FleetState, id: number | null, event: FleetEvent, ownsCards = false): FleetState {

@@ -15,7 +15,7 @@ import type {
   SwitchTarget,
   TerminateResponse,
 } from '../api/types';
-import type { SummaryBasis } from './fleetSummary';
+import type { ListedBasis } from './listBuild';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -99,14 +99,17 @@ export interface FleetState {
   announcement: { seq: number; text: string } | null;
   loaded: boolean;
   lastHeartbeatAt: string | null;
-  /** The list's cards with their counts, built while loading: where the page's summary starts from. */
-  listedSummary: SummaryBasis | null;
+  /**
+   * The list's cards with their counts (and maybe its rows, sorted), built while loading: where the
+   * page's summary (and table) start from.
+   */
+  listedSummary: ListedBasis | null;
 }
 
 export type FleetAction =
   /** `listed`: the list's cards and their summary built ahead in slices (listBuild.ts); else built by the reducer. */
-  | { type: 'LIST_LOADED'; instances: Instance[]; lastEventId: number; listed?: SummaryBasis }
-  | { type: 'RESYNCED'; instances: Instance[]; lastEventId: number; listed?: SummaryBasis }
+  | { type: 'LIST_LOADED'; instances: Instance[]; lastEventId: number; listed?: ListedBasis }
+  | { type: 'RESYNCED'; instances: Instance[]; lastEventId: number; listed?: ListedBasis }
   | { type: 'AGENTS_LOADED'; agents: Agent[] }
   | { type: 'EVENT_RECEIVED'; id: number | null; event: FleetEvent }
   /** Several stream frames applied in one go (the page batches bursts into one render). */

@@ -4,7 +4,7 @@
 import type { Instance, InstanceEventData, InstanceEventType, InstanceStatus, Role } from '../api/types';
 import { formatDuration, isFailure, lifecycleRank, statusLabel } from './format';
 import { definedFields, findCard, pendingKey, type Card, type FleetState } from './fleetState';
-import type { SummaryBasis } from './fleetSummary';
+import type { ListedBasis } from './listBuild';
 import { buildListedCards } from './listBuild';
 import { moveAfterEvent } from './moves';
 import { announce, pushActivity, toneFor } from './notices';
@@ -21,7 +21,7 @@ export function listLoaded(
   instances: Instance[],
   lastEventId: number,
   resync: boolean,
-  listed?: SummaryBasis,
+  listed?: ListedBasis,
 ): FleetState {
   let cards = listed?.cards ?? buildListedCards(instances);
   let copied = listed === undefined;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../api/types';
-import { fleetReducer, initialFleetState } from './fleetReducer';
+import { fleetReducer, initialFleetState, initialStateFor } from './fleetReducer';
 import { summarize } from './fleetSummary';
-import { buildListedCards, buildListedCardsInSlices } from './listBuild';
+import { buildListedCards, buildListedCardsInSlices, prepareList } from './listBuild';
+import { DEFAULT_QUERY, parseQuery, selectRows } from './tableView';
 
 function fleet(n: number): Instance[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -73,5 +74,46 @@ describe('LIST_LOADED with cards built ahead', () => {
     expect(next.cards['inst-0']).toBe(listed.cards['inst-0']);
     expect(listed.cards['inst-1'].pending).toBeNull();
     expect(next.lastEventId).toBe(5);
+  });
+});
+
+describe('preparing a list for the first render', () => {
+  it('sorts the rows for the query in a task of its own after the last slice', async () => {
+    const instances = fleet(2500);
+    const query = parseQuery('?sort=type&dir=desc&status=running');
+    let yields = 0;
+    const { list, listed } = await prepareList(
+      { instances, last_event_id: 9 },
+      { sliceSize: 1000, query, yieldToMain: async () => void yields++ },
+    );
+    expect(yields).toBe(3);
+    expect(list.last_event_id).toBe(9);
+    expect(listed.rows?.cards).toBe(listed.cards);
+    expect(listed.rows?.rows).toEqual(selectRows(listed.cards, query));
+    expect(listed.summary).toEqual(summarize(listed.cards));
+  });
+
+  it('sorts nothing without a query, and stops when aborted', async () => {
+    expect((await prepareList({ instances: fleet(10), last_event_id: 1 })).listed.rows).toBeUndefined();
+    const abort = new AbortController();
+    const listed = await buildListedCardsInSlices(fleet(2500), {
+      sliceSize: 1000,
+      query: DEFAULT_QUERY,
+      signal: abort.signal,
+      yieldToMain: async () => abort.abort(),
+    });
+    expect(listed.rows).toBeUndefined();
+    expect(Object.keys(listed.cards)).toHaveLength(1000);
+  });
+
+  it('puts the list in the state the page starts from, its summary and rows with it', async () => {
+    const prepared = await prepareList({ instances: fleet(30), last_event_id: 12 }, { query: DEFAULT_QUERY });
+    const state = initialStateFor(prepared);
+    expect(state.loaded).toBe(true);
+    expect(state.lastEventId).toBe(12);
+    expect(state.cards).toBe(prepared.listed.cards);
+    expect(state.listedSummary).toBe(prepared.listed);
+    expect(state.listedSummary?.rows?.cards).toBe(state.cards);
+    expect(initialStateFor(null)).toBe(initialFleetState);
   });
 });

@@ -5,8 +5,10 @@ import {
   facets,
   formatAge,
   parseQuery,
+  rowsKey,
   selectRows,
   serializeQuery,
+  sortedRows,
   statusGroup,
   type TableQuery,
   updateRows,
@@ -132,5 +134,18 @@ describe('incremental rows', () => {
   it('returns the same array when nothing changed', () => {
     const rows = selectRows(fleet, q());
     expect(updateRows(rows, fleet, { ...fleet }, q())).toBe(rows);
+  });
+});
+
+describe('rows sorted ahead', () => {
+  it('are the rows selectRows gives, keyed by what decides them (not the open instance or the view)', () => {
+    const query = q({ sort: 'launch', dir: 'desc', groups: ['running', 'ended'] });
+    const sorted = sortedRows(fleet, query);
+    expect(sorted.cards).toBe(fleet);
+    expect(sorted.rows).toEqual(selectRows(fleet, query));
+    expect(sorted.key).toBe(rowsKey(query));
+    expect(rowsKey({ ...query, open: 'a', view: 'cards' })).toBe(sorted.key);
+    expect(rowsKey({ ...query, q: 'i-0' })).not.toBe(sorted.key);
+    expect(rowsKey({ ...query, dir: 'asc' })).not.toBe(sorted.key);
   });
 });

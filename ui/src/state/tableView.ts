@@ -165,6 +165,22 @@ function compare(a: Key | null, b: Key | null, dir: SortDir): number {
   return dir === 'asc' ? c : -c;
 }
 
+/** What decides which rows are shown and in which order (the open instance and the view do not). */
+export function rowsKey(query: TableQuery): string {
+  return `${query.groups.join()}|${query.agent}|${query.type}|${query.role}|${query.q}|${query.sort}|${query.dir}`;
+}
+
+/** The table's rows for one query, with the cards they were selected from: what `useRows` goes on from. */
+export interface SortedRows {
+  cards: Record<string, Card>;
+  key: string;
+  rows: Card[];
+}
+
+export function sortedRows(cards: Record<string, Card>, query: TableQuery): SortedRows {
+  return { cards, key: rowsKey(query), rows: selectRows(cards, query) };
+}
+
 /** The rows of the table: filtered, then sorted; our launches without an answer stay on top. */
 export function selectRows(cards: Record<string, Card>, query: TableQuery): Card[] {
   // Sort keys computed once per card into a parallel array, and indexes sorted (no object per row).
