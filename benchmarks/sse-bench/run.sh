@@ -29,6 +29,7 @@ CLIENTS=${CLIENTS:-1}        # subscriber i streams client i % CLIENTS; event e 
 STORM_AT=${STORM_AT:--1}     # 0..1: after this fraction of the measured events, cut every stream at once and resume it
 LOOPS=${LOOPS:-0}            # the load generator's event-loop threads (0: Reactor Netty's default)
 LOADGEN_HEAP=${LOADGEN_HEAP:-1g}
+API_JAVA_OPTS=${API_JAVA_OPTS:-}   # extra JVM options for the API (e.g. -Dreactor.netty.ioWorkerCount=2)
 
 ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 echo "[run] open files limit: $(ulimit -n); cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg);"\
@@ -59,7 +60,7 @@ echo "[run] starting the API (heap $API_HEAP) on 127.0.0.1:$API_PORT; log $WORK/
 # part (direct buffers, native memory) and the heap part is the live heap after a full GC; without it RSS
 # grows with whatever heap pages the allocations of connecting happen to touch (13 to 64 KB per stream
 # between two runs of the same code).
-java -Xms"$API_HEAP" -Xmx"$API_HEAP" -XX:+UseG1GC -XX:+AlwaysPreTouch -Dbench.clients="$CLIENTS" -cp "$CP" com.spotoptimizer.bench.BenchServer "$API_PORT" "$DATABASE" \
+java -Xms"$API_HEAP" -Xmx"$API_HEAP" -XX:+UseG1GC -XX:+AlwaysPreTouch -Dbench.clients="$CLIENTS" $API_JAVA_OPTS -cp "$CP" com.spotoptimizer.bench.BenchServer "$API_PORT" "$DATABASE" \
   > "$WORK/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 300); do

@@ -313,6 +313,7 @@ public final class SseLoad {
         // Warm-up events first (not measured): the JIT compiles the delivery path on them.
         publish(publisher, 0, warmup, rate, t0, null);
         Thread.sleep(3_000);
+        double[] lagBefore = api ? lagBuckets(host, port) : null;
         double serverCpuBefore = cpuSeconds(rssPids);
         double serverSysBefore = sysSeconds(rssPids);
         double selfCpuBefore = cpuSeconds(List.of(ProcessHandle.current().pid()));
@@ -365,6 +366,19 @@ public final class SseLoad {
         }
 
         double serverCpu = cpuSeconds(rssPids) - serverCpuBefore;
+        if (lagBefore != null) {
+            double[] lagAfter = lagBuckets(host, port);
+            if (lagAfter != null && lagAfter.length == lagBefore.length) {
+                double total = lagAfter[lagAfter.length - 1] - lagBefore[lagBefore.length - 1];
+                StringBuilder shares = new StringBuilder();
+                for (int b = 0; b < LAG_BOUNDS.length; b++) {
+                    shares.append(String.format(Locale.ROOT, " <=%sms:%.1f%%", LAG_BOUNDS[b],
+                            100 * (lagAfter[b] - lagBefore[b]) / Math.max(1, total)));
+                }
+                log("server-side lag of the measured events (commit -> frame handed to the connection, %.0f frames):%s",
+                        total, shares);
+            }
+        }
         double serverSys = sysSeconds(rssPids) - serverSysBefore;
         double selfCpu = cpuSeconds(List.of(ProcessHandle.current().pid())) - selfCpuBefore;
         double wall = (System.nanoTime() - publishStart) / 1e9;
@@ -418,6 +432,45 @@ public final class SseLoad {
         }
         Thread.sleep(1_000);
         System.exit(0);
+    }
+
+    private static final String[] LAG_BOUNDS = {"10", "50", "100", "250", "500", "1000", "2500", "5000", "10000"};
+
+    /** The API's spot_event_delivery_lag_seconds buckets (cumulative counts, then +Inf), or null. */
+    private static double[] lagBuckets(String host, int port) {
+        try {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            String text = client.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/actuator/prometheus"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            double[] counts = new double[LAG_BOUNDS.length + 1];
+            int found = 0;
+            for (String line : text.split("\n")) {
+                if (!line.startsWith("spot_event_delivery_lag_seconds_bucket")) {
+                    continue;
+                }
+                Matcher m = Pattern.compile("le=\"([^\"]+)\"\\}? (\\S+)").matcher(line);
+                if (!m.find()) {
+                    continue;
+                }
+                String le = m.group(1);
+                double value = Double.parseDouble(m.group(2));
+                if (le.equals("+Inf")) {
+                    counts[LAG_BOUNDS.length] = value;
+                    found++;
+                } else {
+                    long millis = Math.round(Double.parseDouble(le) * 1000);
+                    for (int b = 0; b < LAG_BOUNDS.length; b++) {
+                        if (Long.parseLong(LAG_BOUNDS[b]) == millis) {
+                            counts[b] = value;
+                            found++;
+                        }
+                    }
+                }
+            }
+            return found == counts.length ? counts : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static String errors(Subscriber[] subscribers) {
