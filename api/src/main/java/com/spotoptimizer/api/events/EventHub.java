@@ -41,7 +41,7 @@ public class EventHub implements SmartLifecycle {
     private final AtomicInteger connections;
     private final SubscriberRegistry registry = new SubscriberRegistry(this);
     private final ReplayReads replay;
-    private final PositionReads positions;
+    private final SharedReads<String, StreamPosition> positions;
     private final StreamTimers timers = new StreamTimers(this);
 
     public EventHub(EventReader reader, EventsProperties properties, EventMetrics metrics, Clock clock) {
@@ -51,7 +51,7 @@ public class EventHub implements SmartLifecycle {
         this.clock = clock;
         this.connections = metrics.connections();
         this.replay = new ReplayReads(reader, registry);
-        this.positions = new PositionReads(clientId -> reader.position(clientId).toFuture());
+        this.positions = new SharedReads<>(clientId -> reader.position(clientId).toFuture());
     }
 
     /**
@@ -94,7 +94,7 @@ public class EventHub implements SmartLifecycle {
             };
             // Through a future: a stream lives for hours, and chaining it straight onto the query would keep
             // the query's whole (completed) subscriber chain reachable for that long. The read is shared with
-            // the client's other admissions of the moment (PositionReads).
+            // the client's other admissions of the moment (SharedReads).
             return Mono.fromFuture(positions.read(clientId))
                     .switchIfEmpty(Mono.error(() -> StreamProblems.unknownClient(clientId)))
                     .map(position -> {

@@ -9,11 +9,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** Admissions of one client share position reads, and each gets a read that started after it asked. */
-class PositionReadsTest {
+class SharedReadsTest {
 
     private final List<String> reads = new ArrayList<>();
     private final List<CompletableFuture<StreamPosition>> running = new ArrayList<>();
-    private final PositionReads positions = new PositionReads(clientId -> {
+    private final SharedReads<String, StreamPosition> positions = new SharedReads<>(clientId -> {
         reads.add(clientId);
         CompletableFuture<StreamPosition> read = new CompletableFuture<>();
         running.add(read);
