@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.spotoptimizer.api.support.ApiTestBase;
 import com.spotoptimizer.db.account.AccountRepository;
+import com.spotoptimizer.db.event.EventAppender;
+import com.spotoptimizer.db.event.EventTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * The direct connect path of the stream (plain bearer-token requests admitted without the WebFlux
@@ -38,6 +41,10 @@ class EventStreamConnectTest extends ApiTestBase {
     EventStreamHandoff handoff;
     @Autowired
     AccountRepository accounts;
+    @Autowired
+    EventAppender appender;
+    @Autowired
+    TransactionalOperator tx;
 
     /** Opens a stream with these headers; the caller closes the body. */
     private HttpResponse<InputStream> open(String path, String... headers) throws IOException, InterruptedException {
@@ -120,6 +127,39 @@ class EventStreamConnectTest extends ApiTestBase {
         get(ACME_TOKEN, "/api/events/stream/acme").header("Last-Event-ID", "12x").accept(MediaType.TEXT_EVENT_STREAM)
                 .exchange().expectStatus().isBadRequest();
         assertThat(handoff.connect().accepted()).as("none of them admitted directly").isEqualTo(direct);
+    }
+
+    @Test
+    void streamsResumingFromOnePointTogetherEachGetEveryEventOnceInOrder() {
+        long from = 0;
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            long id = tx.transactional(appender.append("acme", EventTypes.COMMAND_EXECUTED, null, Map.of("n", i),
+                    java.time.Instant.now())).block().eventId();
+            if (i == 0) {
+                from = id - 1;
+            }
+            ids.add(id);
+        }
+        long resume = from;
+        List<SseRecorder> streams = new ArrayList<>();
+        try {
+            // Replays of the same pages at the same time: shared reads, and each stream still gets all of them.
+            for (int i = 0; i < 60; i++) {
+                streams.add(SseRecorder.open(port, "/api/events/stream/acme", h -> {
+                    h.setBearerAuth(ACME_TOKEN);
+                    h.set("Last-Event-ID", Long.toString(resume));
+                }));
+            }
+            long last = ids.get(ids.size() - 1);
+            for (SseRecorder stream : streams) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> stream.events().stream()
+                        .anyMatch(f -> f.id() != null && f.id() == last));
+                assertThat(stream.events()).extracting(SseRecorder.Received::id).containsExactlyElementsOf(ids);
+            }
+        } finally {
+            streams.forEach(SseRecorder::close);
+        }
     }
 
     @Test
