@@ -21,9 +21,11 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
 
 /**
- * Serves an event stream's long life outside WebFlux. The request goes through the whole WebFlux chain
- * as any other (Spring Security, the controller's token or ticket check, admission, problem answers);
- * when the controller accepts it, it leaves the admitted stream on the connection ({@link #handOff})
+ * Serves an event stream's long life outside WebFlux. A plain bearer-token request is authorized and
+ * admitted by this route itself ({@link StreamConnect}), without the WebFlux chain, and served at once
+ * with the headers the WebFlux path would send. Every other request, and every one the direct path
+ * does not simply accept, goes through the whole WebFlux chain as any other (Spring Security, the
+ * controller's token or ticket check, admission, problem answers); when the controller accepts it, it leaves the admitted stream on the connection ({@link #handOff})
  * and completes. The WebFlux chain then ends, and with it every per-request object it held (exchange
  * and its attributes, filter chain, observations, security context): none of them stays reachable for
  * the life of the stream. This Reactor Netty route (ahead of Spring's own handler, for
