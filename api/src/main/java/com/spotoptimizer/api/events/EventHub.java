@@ -161,7 +161,12 @@ public class EventHub implements SmartLifecycle {
             return;
         }
         subscriber.scheduleDrain();
-        channel.wake();
+        // The admission read a newer position than the fan-out has reached (its NOTIFY is on the way):
+        // read now. Otherwise there is nothing new to read (a connect burst would read the table once per
+        // wave of connects for nothing); NOTIFY and polling wake the channel for what comes next.
+        if (opening.knownHead() > channel.head()) {
+            channel.wake();
+        }
     }
 
     /** The stream has ended (completed, cancelled, connection gone): forget it and free its slot. */
