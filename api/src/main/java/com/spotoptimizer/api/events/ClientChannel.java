@@ -31,7 +31,8 @@ final class ClientChannel {
     // Guarded by this.
     private long head;
     private final Set<Subscriber> all = new LinkedHashSet<>();
-    private final List<Subscriber> live = new ArrayList<>();
+    // A set, not a list: 10,000 streams leaving at once (a reconnect storm) must not cost 10,000 list scans.
+    private final Set<Subscriber> live = new LinkedHashSet<>();
     private Instant holeSince;
 
     ClientChannel(EventHub hub, String clientId, long head) {
@@ -70,9 +71,7 @@ final class ClientChannel {
             return false;
         }
         if (subscriber.goLiveIfAt(head)) {
-            if (!live.contains(subscriber)) {
-                live.add(subscriber);
-            }
+            live.add(subscriber);
             return true;
         }
         return false;

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public class EventHub implements SmartLifecycle {
     private final AtomicInteger connections;
     private final SubscriberRegistry registry = new SubscriberRegistry(this);
     private final ReplayReads replay;
+    private final SharedReads<String, StreamPosition> positions;
     private final StreamTimers timers = new StreamTimers(this);
 
     public EventHub(EventReader reader, EventsProperties properties, EventMetrics metrics, Clock clock) {
@@ -49,6 +51,7 @@ public class EventHub implements SmartLifecycle {
         this.clock = clock;
         this.connections = metrics.connections();
         this.replay = new ReplayReads(reader, registry);
+        this.positions = new SharedReads<>(clientId -> reader.position(clientId).toFuture());
     }
 
     /**
@@ -90,8 +93,9 @@ public class EventHub implements SmartLifecycle {
                 }
             };
             // Through a future: a stream lives for hours, and chaining it straight onto the query would keep
-            // the query's whole (completed) subscriber chain reachable for that long.
-            return Mono.fromFuture(reader.position(clientId).toFuture())
+            // the query's whole (completed) subscriber chain reachable for that long. The read is shared with
+            // the client's other admissions of the moment (SharedReads).
+            return Mono.fromFuture(positions.read(clientId))
                     .switchIfEmpty(Mono.error(() -> StreamProblems.unknownClient(clientId)))
                     .map(position -> {
                         slot.set(0); // The opening owns the slot from here.
@@ -99,6 +103,26 @@ public class EventHub implements SmartLifecycle {
                     })
                     .doOnError(e -> giveBack.run())
                     .doOnCancel(giveBack);
+        });
+    }
+
+    /**
+     * Admission for the direct connect path ({@link StreamConnect}): the same decision as {@link #admit},
+     * but every case that is not a plain acceptance (over the cap, unknown client, the read failed)
+     * completes with null, so that the caller hands the request to the regular path, which answers it
+     * (and counts a capacity cutoff) exactly as before.
+     */
+    CompletableFuture<StreamOpening> tryAdmit(String clientId, Long resumeAfter) {
+        if (connections.incrementAndGet() > properties.maxConnections()) {
+            connections.decrementAndGet();
+            return CompletableFuture.completedFuture(null);
+        }
+        return positions.read(clientId).handle((position, error) -> {
+            if (error != null || position == null) {
+                connections.decrementAndGet();
+                return null;
+            }
+            return opening(position, resumeAfter);
         });
     }
 
@@ -137,7 +161,12 @@ public class EventHub implements SmartLifecycle {
             return;
         }
         subscriber.scheduleDrain();
-        channel.wake();
+        // The admission read a newer position than the fan-out has reached (its NOTIFY is on the way):
+        // read now. Otherwise there is nothing new to read (a connect burst would read the table once per
+        // wave of connects for nothing); NOTIFY and polling wake the channel for what comes next.
+        if (opening.knownHead() > channel.head()) {
+            channel.wake();
+        }
     }
 
     /** The stream has ended (completed, cancelled, connection gone): forget it and free its slot. */

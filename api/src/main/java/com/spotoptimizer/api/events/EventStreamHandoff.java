@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
@@ -19,9 +21,11 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
 
 /**
- * Serves an event stream's long life outside WebFlux. The request goes through the whole WebFlux chain
- * as any other (Spring Security, the controller's token or ticket check, admission, problem answers);
- * when the controller accepts it, it leaves the admitted stream on the connection ({@link #handOff})
+ * Serves an event stream's long life outside WebFlux. A plain bearer-token request is authorized and
+ * admitted by this route itself ({@link StreamConnect}), without the WebFlux chain, and served at once
+ * with the headers the WebFlux path would send. Every other request, and every one the direct path
+ * does not simply accept, goes through the whole WebFlux chain as any other (Spring Security, the
+ * controller's token or ticket check, admission, problem answers); when the controller accepts it, it leaves the admitted stream on the connection ({@link #handOff})
  * and completes. The WebFlux chain then ends, and with it every per-request object it held (exchange
  * and its attributes, filter chain, observations, security context): none of them stays reachable for
  * the life of the stream. This Reactor Netty route (ahead of Spring's own handler, for
@@ -44,11 +48,19 @@ public class EventStreamHandoff {
 
     private final ObjectProvider<EventHub> hub;
     private final ObjectProvider<HttpHandler> webFlux;
+    private final StreamConnect connect;
     private volatile ReactorHttpHandlerAdapter adapter;
 
-    public EventStreamHandoff(ObjectProvider<EventHub> hub, ObjectProvider<HttpHandler> webFlux) {
+    /** {@code connect}: the direct connect for plain bearer-token requests, or null for WebFlux only. */
+    EventStreamHandoff(ObjectProvider<EventHub> hub, ObjectProvider<HttpHandler> webFlux, StreamConnect connect) {
         this.hub = hub;
         this.webFlux = webFlux;
+        this.connect = connect;
+    }
+
+    /** The direct connect path (null if off). */
+    StreamConnect connect() {
+        return connect;
     }
 
     /** The route: event streams, ahead of Spring's handler for everything else. */
@@ -78,6 +90,32 @@ public class EventStreamHandoff {
             return webFlux().apply(request, response);
         }
         Channel channel = connection.channel();
+        StreamConnect.Request direct = connect != null ? StreamConnect.parse(request.uri(), request.requestHeaders()) : null;
+        if (direct == null) {
+            return throughWebFlux(request, response, channel);
+        }
+        // Accepted directly, or else handed to WebFlux, which answers it as before; the rest of the stream's
+        // set-up runs on the connection's own event loop, not on the database driver's.
+        CompletableFuture<StreamOpening> admitted = connect.admit(direct);
+        return Mono.fromFuture(admitted.thenApplyAsync(Optional::ofNullable, channel.eventLoop()), true)
+                .flatMap(opening -> {
+                    if (opening.isEmpty()) {
+                        return throughWebFlux(request, response, channel);
+                    }
+                    StreamConnect.HEADERS.forEach(response::header);
+                    return serve(response, channel, opening.get());
+                })
+                // Cancelled or failed before the stream started: give the slot back (a no-op once the
+                // stream's own end has released it).
+                .doFinally(signal -> admitted.thenAccept(opening -> {
+                    if (opening != null) {
+                        opening.release();
+                    }
+                }));
+    }
+
+    /** The regular way: Spring's handler (security, the controller) first, then the stream if it admitted one. */
+    private Mono<Void> throughWebFlux(HttpServerRequest request, HttpServerResponse response, Channel channel) {
         channel.attr(ROUTED).set(Boolean.TRUE);
         return Mono.defer(new Once(webFlux(), request, response))
                 .then(Mono.defer(() -> {

@@ -26,6 +26,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param listenReconnectMax  the longest wait between attempts to re-open the LISTEN connection
  * @param listenCheckInterval how often the LISTEN connection is probed (a half-open TCP connection
  *                            otherwise looks healthy and silent)
+ * @param tokenCacheTtl       how long a stream connect may reuse a bearer token verified by an earlier connect
+ *                            on this replica (its digest and principal, not the token). A revoked token still
+ *                            opens streams for at most this long; zero turns the cache off
+ * @param tokenCacheSize      how many verified token digests the stream connect keeps at most
  */
 @ConfigurationProperties("spot.events")
 public record EventsProperties(
@@ -41,7 +45,9 @@ public record EventsProperties(
         Duration agentOfflineAfter,
         Duration agentSweepInterval,
         Duration listenReconnectMax,
-        Duration listenCheckInterval) {
+        Duration listenCheckInterval,
+        Duration tokenCacheTtl,
+        Integer tokenCacheSize) {
 
     public EventsProperties {
         heartbeatInterval = heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(30);
@@ -57,17 +63,19 @@ public record EventsProperties(
         agentSweepInterval = agentSweepInterval != null ? agentSweepInterval : Duration.ofSeconds(15);
         listenReconnectMax = listenReconnectMax != null ? listenReconnectMax : Duration.ofSeconds(5);
         listenCheckInterval = listenCheckInterval != null ? listenCheckInterval : Duration.ofSeconds(30);
+        tokenCacheTtl = tokenCacheTtl != null ? tokenCacheTtl : Duration.ofSeconds(10);
+        tokenCacheSize = tokenCacheSize != null ? tokenCacheSize : 10_000;
     }
 
     /** Defaults for everything: for running the stream components outside Spring (tests, benchmarks). */
     public static EventsProperties defaults() {
-        return new EventsProperties(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new EventsProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The stream settings that matter outside Spring; everything else at its default. */
     public static EventsProperties streams(Duration heartbeatInterval, Duration pollInterval, int maxConnections,
                                            int subscriberQueue, Duration slowSubscriberTimeout) {
         return new EventsProperties(heartbeatInterval, pollInterval, maxConnections, subscriberQueue, slowSubscriberTimeout,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 }

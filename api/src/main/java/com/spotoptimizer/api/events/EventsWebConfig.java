@@ -1,5 +1,6 @@
 package com.spotoptimizer.api.events;
 
+import com.spotoptimizer.db.account.AccountRepository;
 import io.micrometer.observation.ObservationPredicate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -24,8 +25,10 @@ public class EventsWebConfig implements WebFluxConfigurer {
     }
 
     @Bean
-    EventStreamHandoff eventStreamHandoff(ObjectProvider<EventHub> hub, ObjectProvider<HttpHandler> webFlux) {
-        return new EventStreamHandoff(hub, webFlux);
+    EventStreamHandoff eventStreamHandoff(ObjectProvider<EventHub> hub, ObjectProvider<HttpHandler> webFlux,
+                                          AccountRepository accounts, EventsProperties properties) {
+        StreamTokenCache tokens = new StreamTokenCache(accounts, properties.tokenCacheTtl(), properties.tokenCacheSize());
+        return new EventStreamHandoff(hub, webFlux, new StreamConnect(hub, tokens));
     }
 
     /** Event streams get their own Reactor Netty route, which still runs them through WebFlux first. */

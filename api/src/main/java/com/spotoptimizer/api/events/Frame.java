@@ -6,6 +6,7 @@ import com.spotoptimizer.db.system.JsonText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,16 +21,35 @@ import org.springframework.http.codec.ServerSentEvent;
  * <p>{@code bytes} is the frame on the wire, encoded once when the frame is built, in a direct buffer
  * that every connection it goes to writes from (a {@code duplicate()} each: own indexes, shared bytes,
  * no copy). It is never released by hand: it is freed with the frame, by the garbage collector.
+ * {@code chunk} is the same memory with the HTTP chunk's framing around it, for connections that write
+ * straight below the HTTP encoder ({@link ChannelOutput}).
  */
-record Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live, ByteBuf bytes) {
+record Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live, ByteBuf bytes,
+             ByteBuf chunk) {
 
     Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live) {
-        this(id, sse, occurredAt, event, live, wire(SseFrameWriter.encode(sse)));
+        this(id, sse, occurredAt, event, live, chunked(SseFrameWriter.encode(sse)));
     }
 
-    private static ByteBuf wire(byte[] encoded) {
-        ByteBuffer direct = ByteBuffer.allocateDirect(encoded.length).put(encoded).flip();
+    private Frame(long id, ServerSentEvent<String> sse, Instant occurredAt, boolean event, boolean live, ByteBuf chunk) {
+        this(id, sse, occurredAt, event, live, frameOf(chunk), chunk);
+    }
+
+    /**
+     * The frame as one HTTP/1.1 chunk ({@code <size in hex>\r\n<frame>\r\n}), byte for byte what Netty's
+     * HTTP encoder makes of it in a chunked response, in one direct buffer.
+     */
+    private static ByteBuf chunked(byte[] encoded) {
+        byte[] head = (Integer.toHexString(encoded.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer direct = ByteBuffer.allocateDirect(head.length + encoded.length + 2).put(head).put(encoded)
+                .put((byte) '\r').put((byte) '\n').flip();
         return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+    }
+
+    /** The frame itself inside its chunk (the same memory). */
+    private static ByteBuf frameOf(ByteBuf chunk) {
+        int start = chunk.indexOf(0, chunk.writerIndex(), (byte) '\n') + 1;
+        return Unpooled.unreleasableBuffer(chunk.slice(start, chunk.writerIndex() - start - 2));
     }
 
     /** An outbox row as {@code id:}, {@code event:} and {@code data: {"type","data","timestamp"}}. */

@@ -1,6 +1,5 @@
 package com.spotoptimizer.api.events;
 
-import com.spotoptimizer.db.event.EventRow;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -146,7 +145,7 @@ final class Subscriber {
      * A catch-up page arrived (read after {@code from}, at most {@code asked} rows). Returns whether it
      * was short, i.e. the table had no more rows at the time of the read.
      */
-    boolean caughtUp(long from, int asked, List<EventRow> rows) {
+    boolean caughtUp(long from, int asked, List<Frame> rows) {
         boolean gap = false;
         synchronized (this) {
             reading = false;
@@ -154,19 +153,19 @@ final class Subscriber {
                 return false;
             }
             long expected = from + 1;
-            for (EventRow row : rows) {
-                if (row.eventId() != expected) {
+            for (Frame row : rows) {
+                if (row.id() != expected) {
                     // Ids are dense per client; a hole means retention removed rows under this replay.
                     // End the stream: the reconnect with Last-Event-ID gets RESYNC.
                     gap = true;
                     break;
                 }
                 expected++;
-                if (row.eventId() <= cursor) {
+                if (row.id() <= cursor) {
                     continue; // Already queued: never a duplicate at the seam.
                 }
-                queue.add(Frame.of(row, false));
-                cursor = row.eventId();
+                queue.add(row);
+                cursor = row.id();
             }
             maxDepth = Math.max(maxDepth, queue.size());
             if (gap) {

@@ -9,7 +9,8 @@ import org.springframework.boot.SpringApplication;
 /**
  * The API process under test: the real ApiApplication (WebFlux, security, the event hub, LISTEN) on a
  * fresh database, with Temporal's in-process test server so nothing else has to run. One client,
- * {@code bench}, token {@code bench-client-token}.
+ * {@code bench}, token {@code bench-client-token}; with {@code -Dbench.clients=N}, N clients
+ * {@code bench0000…} with tokens {@code bench-client-token-0…} (see {@link #client}, {@link #token}).
  *
  * <p>Usage: {@code BenchServer <port> <database>} (PostgreSQL on 127.0.0.1:5432, trust auth).
  */
@@ -17,6 +18,15 @@ public final class BenchServer {
 
     public static final String CLIENT = "bench";
     public static final String TOKEN = "bench-client-token";
+
+    /** Client {@code i} of {@code clients}: {@code bench} alone, or {@code bench0000}, {@code bench0001}, … */
+    public static String client(int i, int clients) {
+        return clients == 1 ? CLIENT : String.format("%s%04d", CLIENT, i);
+    }
+
+    public static String token(int i, int clients) {
+        return clients == 1 ? TOKEN : TOKEN + "-" + i;
+    }
 
     private BenchServer() {
     }
@@ -41,9 +51,12 @@ public final class BenchServer {
         set("spring.flyway.user", "postgres");
         set("spring.temporal.test-server.enabled", "true");
         set("spring.temporal.connection.target", "");
-        set("spot.accounts.clients[0].id", CLIENT);
-        set("spot.accounts.clients[0].name", "Benchmark");
-        set("spot.accounts.clients[0].token", TOKEN);
+        int clients = Integer.getInteger("bench.clients", 1);
+        for (int i = 0; i < clients; i++) {
+            set("spot.accounts.clients[" + i + "].id", client(i, clients));
+            set("spot.accounts.clients[" + i + "].name", "Benchmark " + i);
+            set("spot.accounts.clients[" + i + "].token", token(i, clients));
+        }
         set("spot.events.max-connections", "60000");
         set("logging.level.root", "WARN");
         set("logging.level.org.springframework.boot.web", "INFO");

@@ -31,10 +31,15 @@ public class AccountRepository {
     }
 
     public Mono<TokenPrincipal> findByToken(String token) {
+        return findByDigest(digest(token));
+    }
+
+    /** The principal of a token given by its SHA-256 digest (see {@link #digest}); empty if unknown or revoked. */
+    public Mono<TokenPrincipal> findByDigest(byte[] digest) {
         return db.sql("""
                 SELECT principal_kind, client_id, agent_id FROM api_tokens
                 WHERE token_sha256 = :digest AND revoked_at IS NULL""")
-                .bind("digest", digest(token))
+                .bind("digest", digest)
                 .map(r -> new TokenPrincipal(r.get("principal_kind", String.class), r.get("client_id", String.class),
                         r.get("agent_id", String.class)))
                 .one();
