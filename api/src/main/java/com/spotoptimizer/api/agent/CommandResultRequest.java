@@ -14,8 +14,4 @@ public record CommandResultRequest(@NotNull Boolean success, @NulFree @Size(max 
                                    @Pattern(regexp = "^[A-Za-z][A-Za-z0-9.]{0,99}$",
                                            message = "must be an EC2 error code such as InsufficientInstanceCapacity")
                                    String errorCode) {
-
-    public CommandResultRequest(Boolean success, String message) {
-        this(success, message, null);
-    }
 }

@@ -141,17 +141,9 @@ public class InstanceTransitions {
      * Still launching; a launch with alternatives starts attempt {@code attempt}: {@code instance_type} becomes the
      * attempt's, {@code launched_with} names it (null once every attempt was refused) and {@code skipped_alternatives}
      * lists the refused ones with EC2's reasons. From the second attempt on, an INSTANCE_LAUNCH_ATTEMPT event says which
-     * alternative runs now and why the one before was skipped. Repeating an attempt changes nothing.
-     */
-    public Mono<TransitionResult> launchAttempt(UUID instanceId, int attempt, LaunchedWith with,
-                                                List<SkippedAlternative> skipped) {
-        return launchAttempt(instanceId, attempt, with, skipped, null);
-    }
-
-    /**
-     * As {@link #launchAttempt(UUID, int, LaunchedWith, List)}; for an HTTP agent, {@code command} (not null) is the
-     * attempt's own LAUNCH_INSTANCE command: the earlier attempt's is closed and this one queued, in the same
-     * transaction, so the agent is never handed both.
+     * alternative runs now and why the one before was skipped. Repeating an attempt changes nothing. For an HTTP agent's
+     * attempt after the first, {@code command} (else null) is the attempt's own LAUNCH_INSTANCE command: the earlier
+     * attempt's is closed and this one queued, in the same transaction, so the agent is never handed both.
      */
     public Mono<TransitionResult> launchAttempt(UUID instanceId, int attempt, LaunchedWith with,
                                                 List<SkippedAlternative> skipped, AttemptCommand command) {

@@ -85,12 +85,4 @@ public final class CallDeadline {
     public boolean called() {
         return callAt != null;
     }
-
-    public Duration queueWait() {
-        return queueWait;
-    }
-
-    public Duration confirmationTimeout() {
-        return confirmationTimeout;
-    }
 }
