@@ -57,6 +57,9 @@ class AgentTaskPriorityTest {
             launches.add(launchAt(CommandPriority.ML_NORMAL_SWITCH));
         }
         launches.add(launchAt(CommandPriority.CRITICAL));
+        // One more after it: the test server writes a task's history event just before it queues the task, so the
+        // critical task is surely queued once a later launch's task is scheduled too.
+        launches.add(launchAt(CommandPriority.ML_NORMAL_SWITCH));
         for (LaunchInstanceInput launch : launches) {
             h.startLaunch(launch);
             // In order: each agent task is in the queue before the next launch starts.
